@@ -5,6 +5,7 @@ import type { CniEnv } from './env.ts';
 import { CniError, ErrorCode } from './errors.ts';
 import { run } from './exec.ts';
 import { normalizeResult, type Result } from './result.ts';
+import { compareVersions, isSupported } from './versions.ts';
 
 /** Finds the IPAM plugin named in ipam.type on CNI_PATH, as libcni's invoke.FindInPath does. */
 export function findIpamPlugin(conf: NetConf, env: CniEnv): string {
@@ -35,20 +36,29 @@ export function delegate(
     childEnv.CNI_IFNAME = attachment.ifname;
     childEnv.CNI_NETNS = '';
   }
-  const out = run([plugin], { input: conf.raw, env: childEnv });
-  if (out.exitCode === 0) return out.stdout;
-  let code: number = ErrorCode.CommandFailed;
-  let msg = out.stderr.trim() || `exit code ${out.exitCode}`;
-  let details: string | undefined;
-  try {
-    const err = JSON.parse(out.stdout) as { code?: number; msg?: string; details?: string };
-    if (typeof err.code === 'number') code = err.code;
-    if (err.msg) msg = err.msg;
-    details = err.details;
-  } catch {
-    // not JSON: keep stderr as the message
+  let out = run([plugin], { input: conf.raw, env: childEnv });
+  if (out.exitCode !== 0 && ipamError(out.stdout)?.code === ErrorCode.IncompatibleVersion) {
+    // An older IPAM plugin (host-local 1.1.1 in Debian 12 stops at 1.0.0) gets the config in
+    // the newest version both of us speak; its answer is normalised like any other result.
+    const common = ipamVersions(conf, env).filter((v) => isSupported(v) && compareVersions(v, conf.cniVersion) <= 0).sort(compareVersions).pop();
+    if (common) out = run([plugin], { input: JSON.stringify({ ...conf.json, cniVersion: common }), env: childEnv });
   }
-  throw new CniError(code, `IPAM plugin ${conf.ipam.type} ${command} failed: ${msg}`, details);
+  if (out.exitCode === 0) return out.stdout;
+  const err = ipamError(out.stdout);
+  throw new CniError(
+    err?.code ?? ErrorCode.CommandFailed,
+    `IPAM plugin ${conf.ipam.type} ${command} failed: ${err?.msg ?? (out.stderr.trim() || `exit code ${out.exitCode}`)}`,
+    err?.details,
+  );
+}
+
+function ipamError(stdout: string): { code?: number; msg?: string; details?: string } | undefined {
+  try {
+    const err = JSON.parse(stdout) as { code?: unknown; msg?: string; details?: string };
+    return typeof err.code === 'number' ? (err as { code: number }) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function ipamAdd(conf: NetConf, env: CniEnv): Result {
