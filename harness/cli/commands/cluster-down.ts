@@ -1,0 +1,28 @@
+import { removeState } from '../../cluster/state.ts';
+import { Progress } from '../../progress.ts';
+import { clusterTarget } from '../cluster-target.ts';
+import { CLUSTER_OPTIONS, type Command } from '../command.ts';
+
+export const clusterDown: Command = {
+  name: 'cluster down',
+  summary: 'remove every container, network and host rule of the cluster (safe to run twice)',
+  options: CLUSTER_OPTIONS,
+  async run(values) {
+    const progress = new Progress();
+    const { cluster, statePath, provider } = await clusterTarget(values);
+    await progress.step('prerequisites', () => provider.checkPrerequisites());
+    const leftovers = await provider.leftovers(cluster);
+    if (leftovers.length === 0) {
+      progress.info(`cluster ${cluster}: nothing to remove`);
+    } else {
+      await provider.delete(cluster, progress);
+    }
+    await removeState(statePath);
+    const remaining = await provider.leftovers(cluster);
+    if (remaining.length > 0) {
+      throw new Error(`cluster ${cluster}: still present after down:\n  ${remaining.join('\n  ')}`);
+    }
+    progress.info(`cluster ${cluster} is down (${progress.elapsed()})`);
+    return 0;
+  },
+};

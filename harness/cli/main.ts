@@ -1,0 +1,45 @@
+import { CommandError, PrerequisiteError, StateError, UsageError } from '../errors.ts';
+import { parseOptions } from './args.ts';
+import type { Command } from './command.ts';
+import { clusterDown } from './commands/cluster-down.ts';
+import { clusterStatus } from './commands/cluster-status.ts';
+import { clusterUp } from './commands/cluster-up.ts';
+
+const COMMANDS: Command[] = [clusterUp, clusterDown, clusterStatus];
+
+export function usage(): string {
+  return [
+    'usage: cni-lab <command> [options]',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`),
+    '',
+    'cluster options: --name NAME (default lab), --state FILE, --provider docker',
+    'cluster up:      --workers N (default 2), --host-network CIDR (10.0.0.0/16), --pod-network CIDR (200.200.0.0/16), --retain',
+  ].join('\n');
+}
+
+/** Finds the command named by the first words of argv; returns it with the remaining arguments. */
+export function findCommand(argv: string[]): { command: Command; rest: string[] } {
+  for (const command of COMMANDS) {
+    const words = command.name.split(' ');
+    if (words.every((w, i) => argv[i] === w)) return { command, rest: argv.slice(words.length) };
+  }
+  const given = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  throw new UsageError(given ? `unknown command ${JSON.stringify(given)}\n\n${usage()}` : usage());
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
+    console.log(usage());
+    return 0;
+  }
+  const { command, rest } = findCommand(argv);
+  return command.run(parseOptions(command.name, command.options, rest));
+}
+
+/** Known failures print their message only; anything else keeps its stack for a bug report. */
+export function describe(e: unknown): string {
+  const known = [CommandError, PrerequisiteError, StateError, UsageError].some((k) => e instanceof k);
+  if (known) return `cni-lab: ${(e as Error).message}`;
+  return `cni-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}

@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+/** Every container and network of the lab carries these labels, so `down` finds leftovers after a crash. */
+export const LABEL_LAB = 'cni-lab';
+export const LABEL_CLUSTER = 'cni-lab.cluster';
+export const LABEL_ROLE = 'cni-lab.role';
+
+export type LabRole = 'control-plane' | 'worker' | 'router' | 'echo' | 'network';
+
+export function labels(cluster: string, role: LabRole): Record<string, string> {
+  return { [LABEL_LAB]: '1', [LABEL_CLUSTER]: cluster, [LABEL_ROLE]: role };
+}
+
+/** docker --filter arguments that select exactly one cluster's resources. */
+export function clusterFilter(cluster: string): string[] {
+  return ['--filter', `label=${LABEL_LAB}=1`, '--filter', `label=${LABEL_CLUSTER}=${cluster}`];
+}
+
+export function containerName(cluster: string, machine: string): string {
+  return `cni-lab-${cluster}-${machine}`;
+}
+
+export type LabNetwork = 'vpc' | 'outside';
+
+export function networkName(cluster: string, net: LabNetwork): string {
+  return `cni-lab-${cluster}-${net}`;
+}
+
+/**
+ * The Linux bridge behind a lab network, named by us (not docker's br-<id>) so that it is known
+ * before the network exists and after it is gone. Interface names have at most 15 bytes.
+ */
+export function bridgeName(cluster: string, net: LabNetwork): string {
+  const h = createHash('sha256').update(cluster).digest('hex').slice(0, 6);
+  return `cl${h}-${net === 'vpc' ? 'vpc' : 'out'}`;
+}
+
+/** The comment on the host's DOCKER-USER rules of a cluster: `down` deletes rules by it. */
+export function ruleComment(cluster: string, bridge: string): string {
+  return `cni-lab cluster=${cluster} bridge=${bridge}`;
+}

@@ -1,0 +1,49 @@
+import type { ClusterPlan } from '../cluster/topology.ts';
+import type { ClusterState, NodeState } from '../cluster/state.ts';
+import type { ExecResult } from '../host-exec.ts';
+import type { Progress } from '../progress.ts';
+
+export type { ExecResult };
+
+export interface NodeExecOptions {
+  /** Names the operation in the error, e.g. "add pod route". */
+  what?: string;
+  /** Return the result instead of throwing when the exit code is not 0. */
+  allowFailure?: boolean;
+}
+
+/**
+ * The one way later steps (install, pods, probes) reach a node: argv arrays, never shell
+ * strings built from data. A non-zero exit throws a CommandError that carries a pasteable
+ * command, the node, the exit code and the tail of stderr.
+ */
+export interface NodeTransport {
+  readonly node: string;
+  exec(argv: readonly string[], opts?: NodeExecOptions): Promise<ExecResult>;
+  /** Copies one local file to remotePath (a full file path) on the node, keeping its mode. */
+  copy(localPath: string, remotePath: string): Promise<void>;
+}
+
+export type MachineState = 'running' | 'stopped' | 'missing';
+
+export interface MachineHealth {
+  name: string;
+  state: MachineState;
+}
+
+/** Makes machines and the network between them, kind-style: one folder per provider. */
+export interface Provider {
+  readonly name: string;
+  /** Throws a PrerequisiteError naming the fix for the first thing this machine lacks. */
+  checkPrerequisites(): Promise<void>;
+  /** Creates the cluster of the plan from nothing and returns its state; on failure it throws and may leave resources for delete() to find. */
+  create(plan: ClusterPlan, progress: Progress): Promise<ClusterState>;
+  /** Reports, for every node and helper machine of the state, whether it is running. */
+  health(state: ClusterState): Promise<MachineHealth[]>;
+  /** Lists what exists of the named cluster (machines, networks, host rules), found by labels and comments alone. */
+  leftovers(cluster: string): Promise<string[]>;
+  /** Removes everything of the named cluster, found by labels and comments alone, so it works without a state file and after a crash; safe to call twice. */
+  delete(cluster: string, progress: Progress): Promise<void>;
+  /** Returns the transport to one node of the state. */
+  transport(state: ClusterState, node: NodeState): NodeTransport;
+}
