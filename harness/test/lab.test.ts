@@ -1,0 +1,133 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterState } from '../cluster/state.ts';
+import { ROUTER_DROP_COMMENT, ROUTER_EGRESS_CHAIN } from '../providers/docker/machine-config.ts';
+import { hostExec } from '../host-exec.ts';
+import { echoProbe, hostLeftovers, machine, mustReadState, runCli, testCluster, type CliResult } from './lab-cli.ts';
+
+// The seed's topology under its own cluster name; it needs the seed's ranges free, so no
+// other lab may be up while this runs.
+const CLUSTER = 'labtest';
+const MASTER = 'my-k8s-master';
+
+describe('the lab, brought up once with the seed topology', () => {
+  let cluster: { args: string[]; statePath: string };
+  let up: CliResult;
+  let state: ClusterState;
+
+  beforeAll(async () => {
+    cluster = testCluster(CLUSTER, await mkdtemp(join(tmpdir(), 'cni-lab-test-')));
+    await runCli(['cluster', 'down', ...cluster.args]);
+    up = await runCli(['cluster', 'up', ...cluster.args]);
+    if (up.code !== 0) throw new Error(`cluster up failed:\n${up.stderr}`);
+    state = await mustReadState(cluster.statePath);
+  });
+
+  afterAll(async () => {
+    if (cluster) await runCli(['cluster', 'down', ...cluster.args]);
+  });
+
+  it('prints one progress line per step with its time, and the status table', () => {
+    expect(up.stderr).toMatch(/^✓ node image: cni-lab-node:[0-9a-f]{12} .*\(\d+\.\d\ds\)$/m);
+    expect(up.stderr).toMatch(/^✓ machines: 3 nodes, router, echo host \(\d+\.\d\ds\)$/m);
+    expect(up.stdout.split('\n').slice(0, 4)).toEqual([
+      expect.stringMatching(/^NODE\s+ROLE\s+NODE_IP\s+POD_CIDR\s+STATE$/),
+      expect.stringMatching(/^my-k8s-master\s+control-plane\s+10\.0\.0\.2\s+200\.200\.0\.0\/24\s+running$/),
+      expect.stringMatching(/^my-k8s-worker-1\s+worker\s+10\.0\.0\.3\s+200\.200\.1\.0\/24\s+running$/),
+      expect.stringMatching(/^my-k8s-worker-2\s+worker\s+10\.0\.0\.4\s+200\.200\.2\.0\/24\s+running$/),
+    ]);
+    console.log(`cluster up took ${(up.ms / 1000).toFixed(1)}s\n${up.stderr}`);
+  });
+
+  it('every node reaches every other node: the echo server captured the probe from the sender node IP', async () => {
+    const pairs = state.nodes.flatMap((a) => state.nodes.filter((b) => b !== a).map((b) => [a, b] as const));
+    const seen = await Promise.all(pairs.map(([a, b]) => echoProbe(machine(state, a.name), b.ip, state.outside.echoSecret)));
+    pairs.forEach(([a, b], i) => {
+      expect(seen[i]!.captured, `${a.name} -> ${b.name}\n${seen[i]!.raw}`).toEqual([expect.stringMatching(new RegExp(`^TCP ${a.ip}:\\d+ > ${b.ip}:80 `))]);
+    });
+  });
+
+  it('every node reaches the echo host by name through the router, without NAT', async () => {
+    const seen = await Promise.all(state.nodes.map((n) => echoProbe(machine(state, n.name), state.outside.echoHostName, state.outside.echoSecret)));
+    state.nodes.forEach((n, i) => {
+      expect(seen[i]!.captured, `${n.name}\n${seen[i]!.raw}`).toEqual([expect.stringMatching(new RegExp(`^TCP ${n.ip}:\\d+ > 198\\.51\\.100\\.10:80 `))]);
+    });
+  });
+
+  it("every node's route table holds the other nodes' pod subnets via their node IPs, and its default route via the router", async () => {
+    for (const n of state.nodes) {
+      const routes = (await machine(state, n.name).exec(['ip', '-4', 'route', 'show'])).stdout;
+      expect(routes).toMatch(new RegExp(`^default via ${state.outside.routerHostIp} `, 'm'));
+      for (const o of state.nodes.filter((x) => x !== n)) {
+        expect(routes, n.name).toMatch(new RegExp(`^${o.podCidr.replace(/\./g, '\\.')} via ${o.ip} `, 'm'));
+      }
+      expect(routes, n.name).not.toContain(`${n.podCidr} via`);
+    }
+  });
+
+  it("traffic to another node's pod subnet crosses the lab bridge (the host's DOCKER-USER rule)", async () => {
+    // An address of worker-1's pod subnet on worker-1 itself, as its bridge would hold it.
+    const worker1 = machine(state, 'my-k8s-worker-1');
+    await worker1.exec(['ip', 'addr', 'add', '200.200.1.1/32', 'dev', 'lo']);
+    try {
+      const seen = await echoProbe(machine(state, MASTER), '200.200.1.1', state.outside.echoSecret);
+      expect(seen.captured, seen.raw).toEqual([expect.stringMatching(/^TCP 10\.0\.0\.2:\d+ > 200\.200\.1\.1:80 /)]);
+    } finally {
+      await worker1.exec(['ip', 'addr', 'del', '200.200.1.1/32', 'dev', 'lo']);
+    }
+  });
+
+  it('a probe to an address outside the lab ranges dies in the lab router and nothing can leave', async () => {
+    const router = machine(state, 'router');
+    const dropped = async (): Promise<number> => {
+      const out = (await router.exec(['iptables', '-w', '-t', 'raw', '-nvx', '-L', ROUTER_EGRESS_CHAIN])).stdout;
+      const line = out.split('\n').find((l) => l.includes(ROUTER_DROP_COMMENT));
+      return Number(line?.trim().split(/\s+/)[0] ?? NaN);
+    };
+    const before = await dropped();
+    // TEST-NET-3 (RFC 5737): a documentation address that no real host has.
+    const probe = await machine(state, 'my-k8s-worker-2').exec(
+      ['nping', '--icmp', '-c', '3', '--delay', '50ms', '203.0.113.99'],
+      { allowFailure: true },
+    );
+    expect(probe.stdout).toMatch(/Raw packets sent: 3 .*Rcvd: 0 /);
+    expect((await dropped()) - before).toBe(3);
+    // And should the rule ever be missing: the router has no default route, and both lab
+    // networks are --internal, so Docker gives them no way off the machine.
+    expect((await router.exec(['ip', '-4', 'route', 'show', 'default'])).stdout).toBe('');
+    const internal = await hostExec(
+      ['docker', 'network', 'inspect', '--format', '{{.Internal}}', `cni-lab-${CLUSTER}-vpc`, `cni-lab-${CLUSTER}-outside`],
+      { what: 'inspect lab networks' },
+    );
+    expect(internal.stdout.trim().split('\n')).toEqual(['true', 'true']);
+  });
+
+  it('a second up reports the running cluster and changes nothing', async () => {
+    const again = await runCli(['cluster', 'up', ...cluster.args]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/cluster labtest is already up/);
+    expect(again.stdout).toMatch(/my-k8s-worker-2\s+worker\s+10\.0\.0\.4\s+200\.200\.2\.0\/24\s+running/);
+    expect((await mustReadState(cluster.statePath)).nodes.map((n) => n.id)).toEqual(state.nodes.map((n) => n.id));
+  });
+
+  it('status prints the table and exits 0 while every node runs', async () => {
+    const status = await runCli(['cluster', 'status', ...cluster.args]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^NODE\s+ROLE\s+NODE_IP\s+POD_CIDR\s+STATE\n/);
+  });
+
+  it('down leaves no container, network or DOCKER-USER rule of the lab, and a second down is fine', async () => {
+    expect((await hostLeftovers(CLUSTER)).rules).toHaveLength(2);
+    const down = await runCli(['cluster', 'down', ...cluster.args]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await hostLeftovers(CLUSTER)).toEqual({ containers: [], networks: [], rules: [] });
+    const again = await runCli(['cluster', 'down', ...cluster.args]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing to remove/);
+    const status = await runCli(['cluster', 'status', ...cluster.args]);
+    expect(status.code).toBe(1);
+    expect(status.stderr).toMatch(/is not up/);
+  });
+});
