@@ -1,0 +1,87 @@
+import { mkdtemp } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostExec } from '../host-exec.ts';
+import { echoProbe, hostLeftovers, machine, mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
+
+const CLUSTER = 'lifecycle';
+
+/** Starts `cluster up` and kills it (SIGKILL, like a crash) as soon as its first containers exist. */
+async function killUpHalfway(args: string[]): Promise<string[]> {
+  const child = spawnCli(['cluster', 'up', ...args]);
+  const exited = new Promise((res) => child.on('close', res));
+  const deadline = Date.now() + 120_000;
+  try {
+    while (Date.now() < deadline) {
+      const { containers } = await hostLeftovers(CLUSTER);
+      if (containers.length > 0) return containers;
+      if (child.exitCode !== null) throw new Error(`up finished (exit ${child.exitCode}) before any container appeared`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error('no container of the lab appeared within 120 s');
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe('the lab after a crash', () => {
+  let cluster: { args: string[]; statePath: string };
+
+  beforeAll(async () => {
+    cluster = testCluster(CLUSTER, await mkdtemp(join(tmpdir(), 'cni-lab-test-')));
+    await runCli(['cluster', 'down', ...cluster.args]);
+  });
+
+  afterAll(async () => {
+    if (cluster) await runCli(['cluster', 'down', ...cluster.args]);
+  });
+
+  it('an up killed halfway leaves resources and no state; the next up ends in a working lab', async () => {
+    const seen = await killUpHalfway(cluster.args);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(existsSync(cluster.statePath)).toBe(false);
+    const left = await hostLeftovers(CLUSTER);
+    expect(left.networks).toHaveLength(2);
+
+    const up = await runCli(['cluster', 'up', ...cluster.args]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toMatch(/^✓ remove \d+ leftovers of an earlier up/m);
+    const state = await mustReadState(cluster.statePath);
+    const worker2 = state.nodes.find((n) => n.name === 'my-k8s-worker-2')!;
+    const probe = await echoProbe(machine(state, 'my-k8s-master'), worker2.ip, state.outside.echoSecret);
+    expect(probe.captured, probe.raw).toHaveLength(1);
+    expect((await hostLeftovers(CLUSTER)).rules).toHaveLength(2);
+
+    const down = await runCli(['cluster', 'down', ...cluster.args]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await hostLeftovers(CLUSTER)).toEqual({ containers: [], networks: [], rules: [] });
+  });
+
+  it('down after an up killed halfway leaves a clean machine, without any state file', async () => {
+    await killUpHalfway(cluster.args);
+    expect(existsSync(cluster.statePath)).toBe(false);
+    const down = await runCli(['cluster', 'down', ...cluster.args]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await hostLeftovers(CLUSTER)).toEqual({ containers: [], networks: [], rules: [] });
+  });
+
+  it('up when a node of a running cluster is gone recreates the whole cluster', async () => {
+    const first = await runCli(['cluster', 'up', ...cluster.args]);
+    expect(first.code, first.stderr).toBe(0);
+    const before = await mustReadState(cluster.statePath);
+    await hostExec(['docker', 'rm', '-f', `cni-lab-${CLUSTER}-my-k8s-worker-1`], { what: 'remove a node' });
+    const status = await runCli(['cluster', 'status', ...cluster.args]);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/my-k8s-worker-1\s+worker\s+10\.0\.0\.3\s+200\.200\.1\.0\/24\s+missing/);
+
+    const again = await runCli(['cluster', 'up', ...cluster.args]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/is broken \(my-k8s-worker-1 missing\): recreating it/);
+    const after = await mustReadState(cluster.statePath);
+    expect(after.nodes.map((n) => n.id)).not.toEqual(before.nodes.map((n) => n.id));
+    expect((await runCli(['cluster', 'status', ...cluster.args])).code).toBe(0);
+  });
+});
