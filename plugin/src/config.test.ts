@@ -37,3 +37,13 @@ describe('parseConfig', () => {
     expect(() => parse(patch)).toThrow(expect.objectContaining({ code: 7, message: expect.stringContaining(message) }));
   });
 });
+
+describe('gateway', () => {
+  it('defaults to the first address of podSubnet', () => {
+    expect(parse({}).gateway).toBe('200.200.1.1');
+    expect(parse({ gateway: '200.200.1.254' }).gateway).toBe('200.200.1.254');
+  });
+  it.each(['200.200.2.1', '200.200.1.0', 'x'])('refuses %s with code 7', (gateway) => {
+    expect(() => parse({ gateway })).toThrow(expect.objectContaining({ code: 7, message: expect.stringContaining('"gateway" must be an address inside "podSubnet"') }));
+  });
+});

@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from './errors.ts';
-import { type Cidr, contains, formatNetwork, parseCidr } from './ipv4.ts';
+import { type Cidr, contains, formatIPv4, formatNetwork, parseCidr, parseIPv4 } from './ipv4.ts';
 import { SUPPORTED_VERSIONS, isSupported } from './versions.ts';
 
 /** The plugin's network configuration, as the runtime hands it over on stdin. */
@@ -15,6 +15,8 @@ export interface NetConf {
   hostNetwork: Cidr;
   /** This node's share of the pod network; pod addresses come from it. */
   podSubnet: Cidr;
+  /** The bridge's address and the pods' gateway: podSubnet's first address unless set. */
+  gateway: string;
   ipMasq: boolean;
   logFile: string;
   ipam: { type: string } & Record<string, unknown>;
@@ -96,6 +98,11 @@ export function parseConfig(raw: string): NetConf {
   if (!contains(podNetwork, podSubnet.network) || podSubnet.prefix < podNetwork.prefix) {
     throw bad(`"podSubnet" ${formatNetwork(podSubnet)} must lie inside "podNetwork" ${formatNetwork(podNetwork)}`);
   }
+  const gateway = optional(json, 'gateway', 'string', formatIPv4(podSubnet.network + 1));
+  const gw = parseIPv4(gateway);
+  if (gw === undefined || !contains(podSubnet, gw) || gw === podSubnet.network) {
+    throw bad(`"gateway" must be an address inside "podSubnet" ${formatNetwork(podSubnet)} other than its network address, got ${JSON.stringify(gateway)}`);
+  }
   const ipam = json.ipam as NetConf['ipam'] | undefined;
   if (typeof ipam !== 'object' || ipam === null || typeof ipam.type !== 'string' || !/^[a-zA-Z0-9_.-]+$/.test(ipam.type)) {
     throw bad(`"ipam.type" must name an IPAM plugin found on CNI_PATH, such as "host-local", got ${JSON.stringify(ipam?.type)}`);
@@ -113,6 +120,7 @@ export function parseConfig(raw: string): NetConf {
     podNetwork,
     hostNetwork,
     podSubnet,
+    gateway,
     ipMasq: optional(json, 'ipMasq', 'boolean', true),
     logFile: optional(json, 'logFile', 'string', DEFAULT_LOG_FILE),
     ipam,

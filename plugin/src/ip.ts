@@ -1,5 +1,5 @@
 import { CniError, ErrorCode } from './errors.ts';
-import { commandFailed, run, type Output } from './exec.ts';
+import { commandFailed, run, runAsync, type Output } from './exec.ts';
 
 /** One link as `ip -d -j addr show` prints it (the fields the plugin reads). */
 export interface Link {
@@ -67,7 +67,16 @@ export function listRoutes(netns?: string): IpRoute[] {
 /** Deletes a link; a link that is already gone is success (DEL is idempotent). */
 export function deleteLink(name: string, netns?: string): boolean {
   const argv = ipArgv(['link', 'del', 'dev', name], netns);
-  const out = run(argv);
+  return deleted(name, argv, run(argv));
+}
+
+/** deleteLink without blocking, so that DEL can release the address meanwhile. */
+export async function deleteLinkAsync(name: string, netns?: string): Promise<boolean> {
+  const argv = ipArgv(['link', 'del', 'dev', name], netns);
+  return deleted(name, argv, await runAsync(argv));
+}
+
+function deleted(name: string, argv: string[], out: Output): boolean {
   if (out.exitCode === 0) return true;
   if (/Cannot find device|does not exist/.test(out.stderr)) return false;
   throw commandFailed(`deleting link ${name}`, argv, out);

@@ -1,5 +1,5 @@
 import type { NetConf } from './config.ts';
-import { mustRun } from './exec.ts';
+import { commandFailed, mustRun, runAsync } from './exec.ts';
 import { formatNetwork } from './ipv4.ts';
 import { withLock } from './lock.ts';
 import { chainNames } from './names.ts';
@@ -86,11 +86,14 @@ export function missingRules(conf: NetConf, save: string): string {
 export const iptablesSave = (): string => mustRun(['iptables-save'], { what: 'reading iptables rules' });
 
 /**
- * Makes sure the rules exist: a read on the fast path, and only when something is
- * missing a re-check and a write under the node lock (so concurrent ADDs never duplicate).
+ * Makes sure the rules exist: a read on the fast path (it runs beside the veth and IPAM
+ * work), and only when something is missing a re-check and a write under the node lock,
+ * so concurrent ADDs never duplicate a rule.
  */
 export async function ensureRules(conf: NetConf): Promise<boolean> {
-  if (!missingRules(conf, iptablesSave())) return false;
+  const save = await runAsync(['iptables-save']);
+  if (save.exitCode !== 0) throw commandFailed('reading iptables rules', ['iptables-save'], save);
+  if (!missingRules(conf, save.stdout)) return false;
   return withLock(LOCK_FILE, 10_000, () => {
     const restore = missingRules(conf, iptablesSave());
     if (!restore) return false;

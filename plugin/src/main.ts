@@ -37,7 +37,7 @@ async function main(): Promise<number> {
         print(formatResult(await cmdAdd(conf, env, log), conf.cniVersion));
         break;
       case 'DEL':
-        cmdDel(conf, env, log);
+        await cmdDel(conf, env, log);
         break;
       case 'CHECK':
         cmdCheck(conf, env);
@@ -81,4 +81,6 @@ const print = (value: unknown): void => {
   process.stdout.write(JSON.stringify(value) + '\n');
 };
 
-process.exitCode = await main();
+void main().then((code) => {
+  process.exitCode = code;
+});

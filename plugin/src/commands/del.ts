@@ -1,6 +1,6 @@
 import type { NetConf } from '../config.ts';
 import type { CniEnv } from '../env.ts';
-import { deleteLink } from '../ip.ts';
+import { deleteLinkAsync } from '../ip.ts';
 import { delegate } from '../ipam.ts';
 import type { Logger } from '../log.ts';
 import { hostVethName } from '../names.ts';
@@ -8,21 +8,19 @@ import { hostVethName } from '../names.ts';
 /**
  * DEL is best effort and idempotent: it needs neither the pod's namespace nor prevResult.
  * The host end has a name derived from the attachment, and deleting it removes the pod end
- * too, so nothing is left even when CNI_NETNS is empty or already gone. The node-wide
- * bridge and rules stay: other pods use them (`plugin.sh uninstall --purge` removes them).
+ * too, so nothing is left even when CNI_NETNS is empty or already gone. The two steps are
+ * independent and run side by side. The node-wide bridge and rules stay: other pods use
+ * them (`plugin.sh uninstall --purge` removes them).
  */
-export function cmdDel(conf: NetConf, env: CniEnv, log: Logger): void {
-  const errors: Error[] = [];
+export async function cmdDel(conf: NetConf, env: CniEnv, log: Logger): Promise<void> {
   const veth = hostVethName(env.containerId, env.ifname);
-  try {
-    if (deleteLink(veth)) log.info(`deleted ${veth} and ${env.ifname}`);
-  } catch (err) {
-    errors.push(err as Error);
-  }
+  const link = deleteLinkAsync(veth);
+  let ipamError: unknown;
   try {
     delegate(conf, env, 'DEL');
   } catch (err) {
-    errors.push(err as Error);
+    ipamError = err;
   }
-  if (errors.length > 0) throw errors[0];
+  if (await link) log.info(`deleted ${veth} and ${env.ifname}`);
+  if (ipamError) throw ipamError;
 }
