@@ -34,7 +34,7 @@ function echoServer(ns: string): void {
 function sourceSeen(fromNs: string, to: string, proto: string): string | undefined {
   const args = { tcp: ['--tcp', '-p', '80'], udp: ['--udp', '-p', '53'], icmp: ['--icmp'] }[proto]!;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const out = must(['ip', 'netns', 'exec', fromNs, 'nping', '--echo-client', SECRET, '--no-crypto', ...args, '-c', '1', to]);
+    const out = must(['ip', 'netns', 'exec', fromNs, 'nping', '--echo-client', SECRET, '--no-crypto', ...args, '-c', '1', '--delay', '200ms', to]);
     const capt = /^CAPT \([\d.]+s\) (?:TCP |UDP |ICMP \[)(\d+\.\d+\.\d+\.\d+)/m.exec(out);
     if (capt) return capt[1];
   }
@@ -50,6 +50,8 @@ beforeAll(() => {
   must(['ip', '-n', node1.ns, 'route', 'add', '200.200.2.0/24', 'via', '10.0.0.4']);
   must(['ip', '-n', node2.ns, 'route', 'add', '200.200.1.0/24', 'via', '10.0.0.3']);
   must(['ip', '-n', node2.ns, 'route', 'add', 'default', 'via', '10.0.0.3']);
+  // Docker and firewalls leave FORWARD at DROP: the plugin's own rules must carry pod traffic.
+  for (const n of [node1, node2]) must(['ip', 'netns', 'exec', n.ns, 'iptables', '-P', 'FORWARD', 'DROP']);
   // The outside host has no route to any pod: only a masqueraded packet can be answered.
   podA = addNetns('pod');
   podC = addNetns('pod');
