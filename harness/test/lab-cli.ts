@@ -19,13 +19,20 @@ export interface CliResult {
   ms: number;
 }
 
-export function spawnCli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export interface SpawnCliOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Runs the CLI through this argv prefix, e.g. setpriv to drop root. */
+  prefix?: string[];
 }
 
-export function runCli(args: string[]): Promise<CliResult> {
+export function spawnCli(args: string[], opts: SpawnCliOptions = {}): ChildProcess {
+  const [file, ...rest] = [...(opts.prefix ?? []), process.execPath, CLI, ...args];
+  return spawn(file!, rest, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+}
+
+export function runCli(args: string[], opts: SpawnCliOptions = {}): Promise<CliResult> {
   const t0 = performance.now();
-  const child = spawnCli(args);
+  const child = spawnCli(args, opts);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
