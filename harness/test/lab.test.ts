@@ -1,9 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterState } from '../cluster/state.ts';
 import { ROUTER_DROP_COMMENT, ROUTER_EGRESS_CHAIN } from '../providers/docker/machine-config.ts';
+import { CommandError } from '../errors.ts';
 import { hostExec } from '../host-exec.ts';
 import { echoProbe, hostLeftovers, machine, mustReadState, runCli, testCluster, type CliResult } from './lab-cli.ts';
 
@@ -102,6 +103,41 @@ describe('the lab, brought up once with the seed topology', () => {
       { what: 'inspect lab networks' },
     );
     expect(internal.stdout.trim().split('\n')).toEqual(['true', 'true']);
+  });
+
+  it('the node transport copies a file with its mode and runs argv without a shell', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cni-lab-copy-'));
+    await writeFile(join(dir, 'greet'), '#!/bin/sh\necho "copied: $1"\n', { mode: 0o755 });
+    const node = machine(state, 'my-k8s-worker-1');
+    await node.copy(join(dir, 'greet'), '/opt/cni/bin/lab-greet');
+    expect((await node.exec(['/opt/cni/bin/lab-greet', 'a b; echo not-a-shell'])).stdout).toBe('copied: a b; echo not-a-shell\n');
+    expect((await node.exec(['stat', '-c', '%a', '/opt/cni/bin/lab-greet'])).stdout.trim()).toBe('755');
+    await node.exec(['rm', '/opt/cni/bin/lab-greet']);
+  });
+
+  it('a failing command throws an error with the node, exit code, stderr tail and a command that reproduces it when pasted', async () => {
+    const master = machine(state, MASTER);
+    const err = await master.exec(['ip', 'route', 'add', '200.200.1.0/24', 'via', '10.0.0.3'], { what: 'add pod route' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    const e = err as CommandError;
+    expect(e).toMatchObject({ target: MASTER, exitCode: 2, command: `docker exec cni-lab-${CLUSTER}-${MASTER} ip route add 200.200.1.0/24 via 10.0.0.3` });
+    expect(e.message).toMatch(/^add pod route on my-k8s-master failed \(exit 2\): RTNETLINK answers: File exists\n {2}command: docker exec /);
+    const pasted = await hostExec(['sh', '-c', e.command], { what: 'paste', allowFailure: true });
+    expect(pasted).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('RTNETLINK answers: File exists') });
+  });
+
+  it('podman runs a pod on a node (cgroupfs, runc, vfs, CNI), the runtime later issues use', async () => {
+    const node = machine(state, 'my-k8s-worker-2');
+    const info = await node.exec(['podman', 'info', '--format', '{{.Host.OCIRuntime.Name}} {{.Host.CgroupManager}} {{.Store.GraphDriverName}} {{.Host.NetworkBackend}}']);
+    expect(info.stdout.trim()).toBe('runc cgroupfs vfs cni');
+    await node.exec(['podman', 'pod', 'create', '--name', 'lab-smoke']);
+    try {
+      await node.exec(['podman', 'pod', 'start', 'lab-smoke']);
+      const ps = await node.exec(['podman', 'pod', 'ps', '--filter', 'name=lab-smoke', '--format', '{{.Status}}']);
+      expect(ps.stdout.trim()).toBe('Running');
+    } finally {
+      await node.exec(['podman', 'pod', 'rm', '--force', '--time', '0', 'lab-smoke']);
+    }
   });
 
   it('a second up reports the running cluster and changes nothing', async () => {

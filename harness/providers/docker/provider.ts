@@ -117,7 +117,8 @@ export class DockerProvider implements Provider {
   }
 
   transport(state: ClusterState, node: NodeState): NodeTransport {
-    return new DockerNodeTransport(node.name, node.id || containerName(state.name, node.name));
+    // By name rather than id: the pasteable command in an error stays readable.
+    return new DockerNodeTransport(node.name, containerName(state.name, node.name));
   }
 
   /** The transport to any machine of the cluster by its name (nodes, router, echo). */
