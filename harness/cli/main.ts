@@ -14,7 +14,8 @@ export function usage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`),
     '',
     'cluster options: --name NAME (default lab), --state FILE, --provider docker',
-    'cluster up:      --workers N (default 2), --host-network CIDR (10.0.0.0/16), --pod-network CIDR (200.200.0.0/16), --retain',
+    'cluster up:      --workers N (default 2), --host-network CIDR (10.0.0.0/16), --pod-network CIDR (200.200.0.0/16),',
+    '                 --outside-network CIDR (198.51.100.0/24, the echo host is its .10), --retain (keep a failed up)',
   ].join('\n');
 }
 

@@ -61,12 +61,13 @@ export function planCluster(o: TopologyOptions): ClusterPlan {
   const host = parseCidr(o.hostNetwork);
   const pods = parseCidr(o.podNetwork);
   const outside = parseCidr(o.outsideNetwork);
-  checkDisjoint({ '--host-network': host, '--pod-network': pods, 'outside network': outside });
+  checkDisjoint({ '--host-network': host, '--pod-network': pods, '--outside-network': outside });
   const count = o.workers + 1;
   // .0 network, .1 docker's bridge, then nodes, then the router just below broadcast.
   if (2 ** (32 - host.prefix) < count + 4) {
     throw new UsageError(`--host-network ${o.hostNetwork} has no room for ${count} nodes and a router`);
   }
+  if (outside.prefix > 27) throw new UsageError(`--outside-network ${o.outsideNetwork}: use a /27 or larger (the echo host is its .10)`);
   if (o.nodeCidrMaskSize < pods.prefix || 2 ** (o.nodeCidrMaskSize - pods.prefix) < count) {
     throw new UsageError(`--pod-network ${o.podNetwork} has no room for ${count} /${o.nodeCidrMaskSize} node subnets`);
   }

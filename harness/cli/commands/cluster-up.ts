@@ -14,6 +14,7 @@ export const clusterUp: Command = {
     workers: { type: 'string' },
     'host-network': { type: 'string' },
     'pod-network': { type: 'string' },
+    'outside-network': { type: 'string' },
     retain: { type: 'boolean' },
   },
   async run(values) {
@@ -26,6 +27,7 @@ export const clusterUp: Command = {
       workers: intOption('workers', values.workers, SEED_TOPOLOGY.workers),
       hostNetwork: stringOption(values['host-network'], SEED_TOPOLOGY.hostNetwork),
       podNetwork: stringOption(values['pod-network'], SEED_TOPOLOGY.podNetwork),
+      outsideNetwork: stringOption(values['outside-network'], SEED_TOPOLOGY.outsideNetwork),
     });
     const { provider, statePath } = target;
     await progress.step('prerequisites', () => provider.checkPrerequisites());

@@ -1,3 +1,4 @@
+import { CommandError, shellQuote } from '../../errors.ts';
 import { hostExec } from '../../host-exec.ts';
 import { bridgeName, clusterFilter, labels, networkName, type LabNetwork } from './names.ts';
 
@@ -23,15 +24,19 @@ export async function createNetwork(cluster: string, spec: LabNetworkSpec): Prom
   const name = networkName(cluster, spec.net);
   const bridge = bridgeName(cluster, spec.net);
   const labelArgs = Object.entries(labels(cluster, 'network')).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  const res = await hostExec(
-    [
-      'docker', 'network', 'create', '--driver', 'bridge', '--internal',
-      '--subnet', spec.subnet, '--gateway', spec.gateway,
-      '--opt', `com.docker.network.bridge.name=${bridge}`,
-      ...labelArgs, name,
-    ],
-    { what: `create network ${name}` },
-  );
+  const argv = [
+    'docker', 'network', 'create', '--driver', 'bridge', '--internal',
+    '--subnet', spec.subnet, '--gateway', spec.gateway,
+    '--opt', `com.docker.network.bridge.name=${bridge}`,
+    ...labelArgs, name,
+  ];
+  const res = await hostExec(argv, { what: `create network ${name}`, allowFailure: true });
+  if (res.exitCode !== 0) {
+    const hint = /overlaps/.test(res.stderr)
+      ? `\n${spec.subnet} is taken by another Docker network (another lab? see \`docker network ls\`): take it down, or choose other ranges (--host-network, --outside-network)`
+      : '';
+    throw new CommandError(`create network ${name}`, 'host', shellQuote(argv), res.exitCode, `${res.stderr.trim()}${hint}`);
+  }
   return { net: spec.net, name, bridge, id: res.stdout.trim() };
 }
 

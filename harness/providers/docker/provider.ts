@@ -4,6 +4,7 @@ import type { ClusterPlan } from '../../cluster/topology.ts';
 import type { Progress } from '../../progress.ts';
 import type { MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { listContainers, removeContainers } from './containers.ts';
+import { checkRangesFree, hostRoutes } from './host-routes.ts';
 import { allowBridge, clusterRules, removeClusterRules } from './host-firewall.ts';
 import { startLabContainer, type LabContainerSpec } from './lab-container.ts';
 import { echoHostCommands, nodeCommands, routerCommands } from './machine-config.ts';
@@ -37,6 +38,7 @@ export class DockerProvider implements Provider {
 
   async create(plan: ClusterPlan, progress: Progress): Promise<ClusterState> {
     const c = plan.cluster;
+    await progress.step('address ranges free on this machine', async () => checkRangesFree(plan, await hostRoutes()));
     const image = await progress.step('node image', () => ensureNodeImage(), imageNote);
     const networks = await progress.step(
       'networks',
