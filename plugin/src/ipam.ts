@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NetConf } from './config.ts';
 import type { CniEnv } from './env.ts';
 import { CniError, ErrorCode } from './errors.ts';
@@ -9,10 +7,8 @@ import { compareVersions, isSupported } from './versions.ts';
 
 /** Finds the IPAM plugin named in ipam.type on CNI_PATH, as libcni's invoke.FindInPath does. */
 export function findIpamPlugin(conf: NetConf, env: CniEnv): string {
-  for (const dir of env.path) {
-    const candidate = join(dir, conf.ipam.type);
-    if (existsSync(candidate)) return candidate;
-  }
+  const found = Bun.which(conf.ipam.type, { PATH: env.path.join(':') });
+  if (found) return found;
   throw new CniError(
     ErrorCode.InvalidConfig,
     `IPAM plugin "${conf.ipam.type}" not found on CNI_PATH (${env.path.join(':')}): install it there or fix "ipam.type"`,

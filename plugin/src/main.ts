@@ -3,7 +3,6 @@
  * variables and the network config on stdin; it answers on stdout with a result or an
  * error object, and logs to stderr and its log file, never to stdout.
  */
-import { readFileSync } from 'node:fs';
 import { cmdAdd } from './commands/add.ts';
 import { cmdCheck } from './commands/check.ts';
 import { cmdDel } from './commands/del.ts';
@@ -23,10 +22,10 @@ async function main(): Promise<number> {
   try {
     // VERSION does not read stdin: a runtime may not close it (the Go skel does the same).
     if (parseCommand(e.CNI_COMMAND) === 'VERSION') {
-      print({ cniVersion: CURRENT_VERSION, supportedVersions: SUPPORTED_VERSIONS });
+      await print({ cniVersion: CURRENT_VERSION, supportedVersions: SUPPORTED_VERSIONS });
       return 0;
     }
-    const raw = readStdin();
+    const raw = await readStdin();
     cniVersion = versionOf(raw) ?? cniVersion;
     const env = readEnv(e);
     const conf = parseConfig(raw);
@@ -34,19 +33,19 @@ async function main(): Promise<number> {
     log.info(`start netns=${env.netns || '-'} args=${e.CNI_ARGS ?? ''}`);
     switch (env.command) {
       case 'ADD':
-        print(formatResult(await cmdAdd(conf, env, log), conf.cniVersion));
+        await print(formatResult(await cmdAdd(conf, env, log), conf.cniVersion));
         break;
       case 'DEL':
         await cmdDel(conf, env, log);
         break;
       case 'CHECK':
-        cmdCheck(conf, env);
+        await cmdCheck(conf, env);
         break;
       case 'STATUS':
-        cmdStatus(conf, env);
+        await cmdStatus(conf, env);
         break;
       case 'GC':
-        cmdGc(conf, env, log);
+        await cmdGc(conf, env, log);
         break;
     }
     log.info('ok');
@@ -54,14 +53,16 @@ async function main(): Promise<number> {
   } catch (err) {
     const cni = err instanceof CniError ? err : new CniError(ErrorCode.CommandFailed, (err as Error)?.message ?? String(err));
     log.error(`failed: code ${cni.code}: ${cni.message}${cni.details ? ` (${cni.details})` : ''}`);
-    print(cni.toJSON(cniVersion));
+    await print(cni.toJSON(cniVersion));
     return 1;
+  } finally {
+    await log.flush();
   }
 }
 
-function readStdin(): string {
+async function readStdin(): Promise<string> {
   try {
-    return readFileSync(0, 'utf8');
+    return await Bun.stdin.text();
   } catch (err) {
     throw new CniError(ErrorCode.IoFailure, `cannot read the network config from stdin: ${(err as Error).message}`);
   }
@@ -77,8 +78,9 @@ function versionOf(raw: string): string | undefined {
   }
 }
 
-const print = (value: unknown): void => {
-  process.stdout.write(JSON.stringify(value) + '\n');
+// Bun's own stdout: process.stdout costs milliseconds of start-up on every call.
+const print = async (value: unknown): Promise<void> => {
+  await Bun.write(Bun.stdout, JSON.stringify(value) + '\n');
 };
 
 void main().then((code) => {

@@ -19,7 +19,7 @@ import { ensureIpForward } from '../sysctl.ts';
  * newest first. The node-wide parts are shared with other pods and stay.
  */
 export async function cmdAdd(conf: NetConf, env: CniEnv, log: Logger): Promise<Result> {
-  checkNetns(env.netns);
+  await checkNetns(env.netns);
   const rules = ensureRules(conf);
   const undo: { what: string; fn: () => void }[] = [];
   try {
@@ -33,7 +33,7 @@ export async function cmdAdd(conf: NetConf, env: CniEnv, log: Logger): Promise<R
     configurePod(conf, env, formatCidr(ip), routes);
 
     if (await rules) log.info(`installed iptables rules for ${formatNetwork(conf.podNetwork)}`);
-    if (ensureIpForward()) log.info('enabled net.ipv4.ip_forward');
+    if (await ensureIpForward()) log.info('enabled net.ipv4.ip_forward');
     log.info(`attached ${env.ifname} ${formatCidr(ip)} via ${veth} to ${conf.bridge}`);
 
     const ours: Result = {

@@ -11,14 +11,14 @@ import { ipForwardEnabled } from '../sysctl.ts';
 import { atLeast } from '../versions.ts';
 
 /** CHECK: the attachment still is what ADD returned (prevResult), down to MACs, routes and rules. */
-export function cmdCheck(conf: NetConf, env: CniEnv): void {
+export async function cmdCheck(conf: NetConf, env: CniEnv): Promise<void> {
   if (!atLeast(conf.cniVersion, '0.4.0')) {
     throw new CniError(ErrorCode.IncompatibleVersion, `config version ${conf.cniVersion} does not allow CHECK`, 'CHECK needs cniVersion 0.4.0 or later');
   }
   if (conf.prevResult === undefined) {
     throw new CniError(ErrorCode.InvalidConfig, 'required "prevResult" missing: CHECK compares the node against the result of ADD, pass it as prevResult');
   }
-  checkNetns(env.netns);
+  await checkNetns(env.netns);
   const prev = normalizeResult(conf.prevResult, 'prevResult');
   delegate(conf, env, 'CHECK');
   const problems = [
@@ -27,7 +27,7 @@ export function cmdCheck(conf: NetConf, env: CniEnv): void {
     ...checkPod(env, prev),
   ];
   if (missingRules(conf, iptablesSave())) problems.push('iptables rules of my-cni-plugin are missing');
-  if (!ipForwardEnabled()) problems.push('net.ipv4.ip_forward is 0');
+  if (!(await ipForwardEnabled())) problems.push('net.ipv4.ip_forward is 0');
   if (problems.length > 0) {
     throw new CniError(ErrorCode.CheckFailed, `CHECK failed for ${env.containerId}/${env.ifname}: ${problems.join('; ')}`);
   }

@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NetConf } from '../config.ts';
 import type { CniEnv } from '../env.ts';
 import { CniError, ErrorCode } from '../errors.ts';
@@ -19,7 +17,7 @@ const key = (a: Attachment): string => `${a.containerId}/${a.ifname}`;
  * GC: remove every attachment of this network that is not in cni.dev/valid-attachments:
  * its host veth (found by its alias) and its address. Errors are collected, not fatal.
  */
-export function cmdGc(conf: NetConf, env: CniEnv, log: Logger): void {
+export async function cmdGc(conf: NetConf, env: CniEnv, log: Logger): Promise<void> {
   if (!atLeast(conf.cniVersion, '1.1.0')) {
     throw new CniError(ErrorCode.IncompatibleVersion, `config version ${conf.cniVersion} does not allow GC`, 'GC needs cniVersion 1.1.0');
   }
@@ -44,7 +42,7 @@ export function cmdGc(conf: NetConf, env: CniEnv, log: Logger): void {
       errors.push((err as Error).message);
     }
   } else {
-    for (const a of hostLocalReservations(conf)) if (!valid.has(key(a))) stale.set(key(a), a);
+    for (const a of await hostLocalReservations(conf)) if (!valid.has(key(a))) stale.set(key(a), a);
     for (const a of stale.values()) {
       try {
         delegate(conf, env, 'DEL', a);
@@ -74,10 +72,12 @@ function validAttachments(conf: NetConf): Attachment[] {
  * outlive their veths. Its documented store is one file per address holding
  * "containerID\r\nifname"; each stale one is released through host-local's own DEL.
  */
-function hostLocalReservations(conf: NetConf): Attachment[] {
+async function hostLocalReservations(conf: NetConf): Promise<Attachment[]> {
   if (conf.ipam.type !== 'host-local') return [];
   const dataDir = typeof conf.ipam.dataDir === 'string' ? conf.ipam.dataDir : '/var/lib/cni/networks';
-  const dir = join(dataDir, conf.name);
+  // node:fs only here: GC is rare, and the module costs start-up time on every call.
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = `${dataDir}/${conf.name}`;
   let files: string[];
   try {
     files = readdirSync(dir);
@@ -87,7 +87,7 @@ function hostLocalReservations(conf: NetConf): Attachment[] {
   const out: Attachment[] = [];
   for (const file of files) {
     if (file === 'lock' || file.startsWith('last_reserved_ip')) continue;
-    const [containerId, ifname] = readFileSync(join(dir, file), 'utf8').split(/\r?\n/).map((s) => s.trim());
+    const [containerId, ifname] = readFileSync(`${dir}/${file}`, 'utf8').split(/\r?\n/).map((s) => s.trim());
     if (containerId && ifname) out.push({ containerId, ifname });
   }
   return out;

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { NetConf } from '../config.ts';
 import type { CniEnv } from '../env.ts';
 import { CniError, ErrorCode } from '../errors.ts';
@@ -11,16 +9,17 @@ import { ipForwardEnabled } from '../sysctl.ts';
 import { atLeast } from '../versions.ts';
 
 const TOOLS = ['ip', 'nsenter', 'iptables-save', 'iptables-restore'];
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 /**
  * STATUS: exit 0 when an ADD could succeed now. Otherwise code 50, or 51 when pods are
  * already attached and the node-wide datapath they rely on is damaged as well.
  */
-export function cmdStatus(conf: NetConf, env: CniEnv): void {
+export async function cmdStatus(conf: NetConf, env: CniEnv): Promise<void> {
   if (!atLeast(conf.cniVersion, '1.1.0')) {
     throw new CniError(ErrorCode.IncompatibleVersion, `config version ${conf.cniVersion} does not allow STATUS`, 'STATUS needs cniVersion 1.1.0');
   }
-  const reasons = TOOLS.filter((tool) => !onPath(tool)).map((tool) => `${tool} is not installed`);
+  const reasons = TOOLS.filter((tool) => !Bun.which(tool, { PATH: process.env.PATH || DEFAULT_PATH })).map((tool) => `${tool} is not installed`);
   let ipamFound = true;
   try {
     findIpamPlugin(conf, env);
@@ -36,13 +35,13 @@ export function cmdStatus(conf: NetConf, env: CniEnv): void {
     }
   }
   if (reasons.length === 0) return;
-  const damage = reasons.some((r) => r.includes('ip is not')) ? [] : attachedButDamaged(conf);
+  const damage = reasons.some((r) => r.includes('ip is not')) ? [] : await attachedButDamaged(conf);
   const code = damage.length > 0 ? ErrorCode.NotAvailableLimitedConnectivity : ErrorCode.NotAvailable;
   throw new CniError(code, `my-cni-plugin cannot add pods on this node: ${reasons.join('; ')}`, damage.length > 0 ? `existing pods may have limited connectivity: ${damage.join('; ')}` : undefined);
 }
 
 /** What is wrong with the shared datapath, if this network has pods attached. */
-function attachedButDamaged(conf: NetConf): string[] {
+async function attachedButDamaged(conf: NetConf): Promise<string[]> {
   let links;
   try {
     links = listLinks();
@@ -54,16 +53,11 @@ function attachedButDamaged(conf: NetConf): string[] {
   const out: string[] = [];
   const bridge = links.find((l) => l.ifname === conf.bridge);
   if (!bridge?.flags.includes('UP')) out.push(`bridge ${conf.bridge} is missing or down`);
-  if (!ipForwardEnabled()) out.push('net.ipv4.ip_forward is 0');
+  if (!(await ipForwardEnabled())) out.push('net.ipv4.ip_forward is 0');
   try {
     if (missingRules(conf, iptablesSave())) out.push('iptables rules are missing');
   } catch {
     out.push('iptables rules cannot be read');
   }
   return out;
-}
-
-function onPath(tool: string): boolean {
-  const path = process.env.PATH || '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-  return path.split(':').some((dir) => dir && existsSync(join(dir, tool)));
 }
