@@ -5,6 +5,9 @@ export const LABEL_LAB = 'cni-lab';
 export const LABEL_CLUSTER = 'cni-lab.cluster';
 export const LABEL_ROLE = 'cni-lab.role';
 
+/** The echo host's name in every machine's /etc/hosts (the seed probes echo.nmap.org). */
+export const ECHO_HOST_NAME = 'echo.nmap.org';
+
 export type LabRole = 'control-plane' | 'worker' | 'router' | 'echo' | 'network';
 
 export function labels(cluster: string, role: LabRole): Record<string, string> {

@@ -3,21 +3,17 @@ import type { ClusterState, NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import type { Progress } from '../../progress.ts';
 import type { MachineHealth, NodeTransport, Provider } from '../provider.ts';
+import { need, type CreateContext } from './actions/action.ts';
+import { createActions } from './actions/index.ts';
 import { listContainers, removeContainers } from './containers.ts';
-import { checkRangesFree, hostRoutes } from './host-routes.ts';
-import { allowBridge, clusterRules, removeClusterRules } from './host-firewall.ts';
-import { startLabContainer, type LabContainerSpec } from './lab-container.ts';
-import { echoHostCommands, nodeCommands, routerCommands } from './machine-config.ts';
-import { containerName, networkName } from './names.ts';
-import { createNetwork, listNetworks, removeNetworks, type CreatedNetwork } from './networks.ts';
-import { ensureNodeImage, type NodeImage } from './node-image.ts';
+import { clusterRules, removeClusterRules } from './host-firewall.ts';
+import { ECHO_HOST_NAME, containerName } from './names.ts';
+import { listNetworks, removeNetworks, type CreatedNetwork } from './networks.ts';
 import { checkDockerPrerequisites } from './prerequisites.ts';
 import { DockerNodeTransport } from './transport.ts';
 
 // The reaper image cannot be pulled here; `down` finds leftovers by label instead.
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-
-export const ECHO_HOST_NAME = 'echo.nmap.org';
 
 /** What the docker provider keeps in the state file beside the common fields. */
 export interface DockerDetails {
@@ -37,36 +33,22 @@ export class DockerProvider implements Provider {
   }
 
   async create(plan: ClusterPlan, progress: Progress): Promise<ClusterState> {
+    const ctx: CreateContext = { plan, echoSecret: randomBytes(8).toString('hex'), containerIds: new Map() };
+    for (const action of createActions()) {
+      await progress.step(action.title(ctx), () => action.execute(ctx), (note) => note ?? '');
+    }
+    return this.stateOf(ctx);
+  }
+
+  private stateOf(ctx: CreateContext): ClusterState {
+    const { plan } = ctx;
     const c = plan.cluster;
-    await progress.step('address ranges free on this machine', async () => checkRangesFree(plan, await hostRoutes()));
-    const image = await progress.step('node image', () => ensureNodeImage(), imageNote);
-    const networks = await progress.step(
-      'networks',
-      () =>
-        Promise.all([
-          createNetwork(c, { net: 'vpc', subnet: plan.hostNetwork, gateway: plan.hostGateway }),
-          createNetwork(c, { net: 'outside', subnet: plan.outsideNetwork, gateway: plan.outsideGateway }),
-        ]),
-      (nets) => nets.map((n) => `${n.name} (${n.bridge})`).join(', '),
-    );
-    await progress.step(
-      'host rules: DOCKER-USER accepts bridged lab traffic',
-      () => Promise.all(networks.map((n) => allowBridge(c, n.bridge))),
-    );
-    const echoSecret = randomBytes(8).toString('hex');
-    const specs = machineSpecs(plan, image.tag, echoSecret);
-    const started = await progress.step(`machines: ${plan.nodes.length} nodes, router, echo host`, () =>
-      settleAll(specs.map((s) => startLabContainer(s))),
-    );
-    const ids = new Map(specs.map((s, i) => [s.hostname, started[i]!.getId()]));
-    await progress.step('routes and router rules', () =>
-      settleAll([
-        runAll(this.machine(c, 'router'), routerCommands(plan)),
-        runAll(this.machine(c, 'echo'), echoHostCommands(plan)),
-        ...plan.nodes.map((n) => runAll(this.machine(c, n.name), nodeCommands(plan, n.name))),
-      ]),
-    );
-    const details: DockerDetails = { image: image.tag, networks, router: containerName(c, 'router'), echoHost: containerName(c, 'echo') };
+    const details: DockerDetails = {
+      image: need(ctx.image, 'node image').tag,
+      networks: need(ctx.networks, 'networks'),
+      router: containerName(c, 'router'),
+      echoHost: containerName(c, 'echo'),
+    };
     return {
       schemaVersion: 1,
       provider: this.name,
@@ -75,14 +57,14 @@ export class DockerProvider implements Provider {
       hostNetwork: plan.hostNetwork,
       podNetwork: plan.podNetwork,
       nodeCidrMaskSize: plan.nodeCidrMaskSize,
-      nodes: plan.nodes.map((n): NodeState => ({ ...n, id: ids.get(n.name) ?? '' })),
+      nodes: plan.nodes.map((n): NodeState => ({ ...n, id: ctx.containerIds.get(n.name) ?? '' })),
       outside: {
         network: plan.outsideNetwork,
         routerHostIp: plan.routerHostIp,
         routerOutsideIp: plan.routerOutsideIp,
         echoHostIp: plan.echoHostIp,
         echoHostName: ECHO_HOST_NAME,
-        echoSecret,
+        echoSecret: ctx.echoSecret,
       },
       providerDetails: details as unknown as Record<string, unknown>,
     };
@@ -127,43 +109,4 @@ export class DockerProvider implements Provider {
   machine(cluster: string, name: string): NodeTransport {
     return new DockerNodeTransport(name, containerName(cluster, name));
   }
-}
-
-function machineSpecs(plan: ClusterPlan, image: string, echoSecret: string): LabContainerSpec[] {
-  const c = plan.cluster;
-  const vpc = networkName(c, 'vpc');
-  const outside = networkName(c, 'outside');
-  const env = { CNI_LAB_ECHO_SECRET: echoSecret };
-  const hosts = [
-    { host: ECHO_HOST_NAME, ipAddress: plan.echoHostIp },
-    ...plan.nodes.map((n) => ({ host: n.name, ipAddress: n.ip })),
-  ];
-  const base = { cluster: c, image, env, extraHosts: hosts };
-  return [
-    { ...base, role: 'router', name: containerName(c, 'router'), hostname: 'router',
-      attachments: [{ network: vpc, ip: plan.routerHostIp }, { network: outside, ip: plan.routerOutsideIp }] },
-    { ...base, role: 'echo', name: containerName(c, 'echo'), hostname: 'echo',
-      attachments: [{ network: outside, ip: plan.echoHostIp }] },
-    ...plan.nodes.map((n): LabContainerSpec => ({
-      ...base, role: n.role, name: containerName(c, n.name), hostname: n.name,
-      attachments: [{ network: vpc, ip: n.ip }],
-    })),
-  ];
-}
-
-async function runAll(t: NodeTransport, cmds: string[][]): Promise<void> {
-  for (const argv of cmds) await t.exec(argv, { what: `configure ${t.node}` });
-}
-
-/** Like Promise.all, but waits for every promise before throwing the first error, so nothing is still starting when the caller cleans up. */
-async function settleAll<T>(ps: Promise<T>[]): Promise<T[]> {
-  const res = await Promise.allSettled(ps);
-  const failed = res.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
-  return res.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
-function imageNote(img: NodeImage): string {
-  const mb = `${Math.round(img.sizeBytes / 1e6)} MB`;
-  return img.built ? `built ${img.tag} in ${img.buildSeconds?.toFixed(1)}s, ${mb}` : `${img.tag} (cached, ${mb})`;
 }
