@@ -59,3 +59,16 @@ export class StateError extends Error {
     this.name = 'StateError';
   }
 }
+
+/** A lab machine did not start; the message carries the last lines of its log. */
+export class MachineStartError extends Error {
+  constructor(
+    readonly machine: string,
+    why: string,
+    logTail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`start ${machine} failed: ${why}${logTail ? `\n  its last log lines:\n    ${logTail.split('\n').join('\n    ')}` : ''}`, options);
+    this.name = 'MachineStartError';
+  }
+}

@@ -1,4 +1,5 @@
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
+import { MachineStartError, tail } from '../../errors.ts';
 import { labels, type LabRole } from './names.ts';
 
 export interface Attachment {
@@ -26,6 +27,9 @@ export interface LabContainerSpec {
  * init script. testcontainers has no option for a fixed IP address, hence the two hooks.
  */
 export class LabContainer extends GenericContainer {
+  /** The machine's output so far: testcontainers removes a container that fails its wait. */
+  readonly log: string[] = [];
+
   constructor(private readonly spec: LabContainerSpec) {
     super(spec.image);
     const [first] = spec.attachments;
@@ -39,7 +43,8 @@ export class LabContainer extends GenericContainer {
       .withExtraHosts(spec.extraHosts ?? [])
       .withNetworkMode(first.network)
       .withWaitStrategy(Wait.forLogMessage('cni-lab: container ready'))
-      .withStartupTimeout(30_000);
+      .withStartupTimeout(30_000)
+      .withLogConsumer((stream) => stream.on('data', (chunk: Buffer | string) => this.log.push(chunk.toString())));
     this.createOpts.NetworkingConfig = {
       EndpointsConfig: { [first.network]: { IPAMConfig: { IPv4Address: first.ip } } },
     };
@@ -57,6 +62,12 @@ export class LabContainer extends GenericContainer {
   }
 }
 
-export function startLabContainer(spec: LabContainerSpec): Promise<StartedTestContainer> {
-  return new LabContainer(spec).start();
+/** Starts the machine; a failure names it and carries its last log lines (the init script's errors). */
+export async function startLabContainer(spec: LabContainerSpec): Promise<StartedTestContainer> {
+  const container = new LabContainer(spec);
+  try {
+    return await container.start();
+  } catch (e) {
+    throw new MachineStartError(spec.hostname, (e as Error).message, tail(container.log.join(''), 10), { cause: e });
+  }
 }
