@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { debugLog } from './debug-log.ts';
 import { CommandError, shellQuote } from './errors.ts';
+
+const log = debugLog('host');
 
 export interface ExecResult {
   stdout: string;
@@ -18,6 +21,7 @@ export interface HostExecOptions {
 export function hostExec(argv: readonly string[], opts: HostExecOptions): Promise<ExecResult> {
   const [file, ...args] = argv;
   if (!file) throw new TypeError('hostExec: empty argv');
+  const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -31,6 +35,7 @@ export function hostExec(argv: readonly string[], opts: HostExecOptions): Promis
         stderr: Buffer.concat(err).toString('utf8') + (signal ? `\nkilled by ${signal}` : ''),
         exitCode: code ?? 128,
       };
+      log(`${shellQuote(argv)} -> exit ${res.exitCode} in ${(performance.now() - t0).toFixed(0)} ms`);
       if (res.exitCode !== 0 && !opts.allowFailure) {
         reject(new CommandError(opts.what, 'host', shellQuote(argv), res.exitCode, res.stderr));
       } else resolve(res);

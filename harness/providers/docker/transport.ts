@@ -2,9 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { getContainerRuntimeClient } from 'testcontainers';
+import { debugLog } from '../../debug-log.ts';
 import { CommandError, shellQuote } from '../../errors.ts';
 import type { ExecResult, NodeExecOptions, NodeTransport } from '../provider.ts';
 import { singleFileTar } from './tar.ts';
+
+const log = debugLog('node');
 
 /** A node reached through `docker exec` and Docker's archive API (testcontainers' client). */
 export class DockerNodeTransport implements NodeTransport {
@@ -17,6 +20,7 @@ export class DockerNodeTransport implements NodeTransport {
   async exec(argv: readonly string[], opts: NodeExecOptions = {}): Promise<ExecResult> {
     const client = await getContainerRuntimeClient();
     const what = opts.what ?? `run ${argv[0] ?? ''}`;
+    const t0 = performance.now();
     let res;
     try {
       res = await client.container.exec(client.container.getById(this.container), [...argv]);
@@ -24,6 +28,7 @@ export class DockerNodeTransport implements NodeTransport {
       throw new CommandError(what, this.node, this.pasteable(argv), 126, (e as Error).message, { cause: e });
     }
     const out = { stdout: res.stdout, stderr: res.stderr, exitCode: res.exitCode };
+    log(`${this.node}: ${shellQuote(argv)} -> exit ${out.exitCode} in ${(performance.now() - t0).toFixed(0)} ms`);
     if (out.exitCode !== 0 && !opts.allowFailure) {
       throw new CommandError(what, this.node, this.pasteable(argv), out.exitCode, out.stderr || out.stdout);
     }
