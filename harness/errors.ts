@@ -72,3 +72,14 @@ export class MachineStartError extends Error {
     this.name = 'MachineStartError';
   }
 }
+
+/** The user stopped a command with a signal; the exit code follows the shell's 128 + n. */
+export class InterruptedError extends Error {
+  readonly exitCode: number;
+
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+    this.name = 'InterruptedError';
+    this.exitCode = signal === 'SIGINT' ? 130 : 143;
+  }
+}

@@ -1,4 +1,4 @@
-import { CommandError, MachineStartError, PrerequisiteError, StateError, UsageError } from '../errors.ts';
+import { CommandError, InterruptedError, MachineStartError, PrerequisiteError, StateError, UsageError } from '../errors.ts';
 import { parseOptions } from './args.ts';
 import type { Command } from './command.ts';
 import { clusterDown } from './commands/cluster-down.ts';
@@ -40,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
 
 /** Known failures print their message only; anything else keeps its stack for a bug report. */
 export function describe(e: unknown): string {
-  const known = [CommandError, MachineStartError, PrerequisiteError, StateError, UsageError].some((k) => e instanceof k);
+  const known = [CommandError, InterruptedError, MachineStartError, PrerequisiteError, StateError, UsageError].some((k) => e instanceof k);
   if (known) return `cni-lab: ${(e as Error).message}`;
   return `cni-lab: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
 }

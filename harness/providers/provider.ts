@@ -36,8 +36,8 @@ export interface Provider {
   readonly name: string;
   /** Throws a PrerequisiteError naming the fix for the first thing this machine lacks. */
   checkPrerequisites(): Promise<void>;
-  /** Creates the cluster of the plan from nothing and returns its state; on failure it throws and may leave resources for delete() to find. */
-  create(plan: ClusterPlan, progress: Progress): Promise<ClusterState>;
+  /** Creates the cluster of the plan from nothing and returns its state; on failure or abort (checked between steps) it throws and may leave resources for delete() to find. */
+  create(plan: ClusterPlan, progress: Progress, signal?: AbortSignal): Promise<ClusterState>;
   /** Reports, for every node and helper machine of the state, whether it is running. */
   health(state: ClusterState): Promise<MachineHealth[]>;
   /** Lists what exists of the named cluster (machines, networks, host rules), found by labels and comments alone. */

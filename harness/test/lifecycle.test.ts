@@ -8,23 +8,36 @@ import { echoProbe, hostLeftovers, machine, mustReadState, runCli, spawnCli, tes
 
 const CLUSTER = 'lifecycle';
 
-/** Starts `cluster up` and kills it (SIGKILL, like a crash) as soon as its first containers exist. */
-async function killUpHalfway(args: string[]): Promise<string[]> {
+/**
+ * Starts `cluster up` and sends it a signal as soon as its first containers exist: SIGKILL
+ * is a crash, SIGTERM a polite stop. Returns the containers seen and the CLI's exit.
+ */
+async function killUpHalfway(args: string[], signal: NodeJS.Signals = 'SIGKILL'): Promise<string[]> {
+  return (await signalUpHalfway(args, signal)).seen;
+}
+
+async function signalUpHalfway(args: string[], signal: NodeJS.Signals): Promise<{ seen: string[]; code: number | null; stderr: string }> {
   const child = spawnCli(['cluster', 'up', ...args]);
-  const exited = new Promise((res) => child.on('close', res));
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  let seen: string[] = [];
   const deadline = Date.now() + 120_000;
   try {
     while (Date.now() < deadline) {
       const { containers } = await hostLeftovers(CLUSTER);
-      if (containers.length > 0) return containers;
+      if (containers.length > 0) {
+        seen = containers;
+        break;
+      }
       if (child.exitCode !== null) throw new Error(`up finished (exit ${child.exitCode}) before any container appeared`);
       await new Promise((r) => setTimeout(r, 25));
     }
-    throw new Error('no container of the lab appeared within 120 s');
+    if (seen.length === 0) throw new Error('no container of the lab appeared within 120 s');
   } finally {
-    child.kill('SIGKILL');
-    await exited;
+    child.kill(signal);
   }
+  return { seen, code: await exited, stderr };
 }
 
 describe('the lab after a crash', () => {
@@ -65,6 +78,17 @@ describe('the lab after a crash', () => {
     expect(existsSync(cluster.statePath)).toBe(false);
     const down = await runCli(['cluster', 'down', ...cluster.args]);
     expect(down.code, down.stderr).toBe(0);
+    expect(await hostLeftovers(CLUSTER)).toEqual({ containers: [], networks: [], rules: [] });
+  });
+
+  it('up stopped with SIGTERM removes what it made and exits 143', async () => {
+    const { seen, code, stderr } = await signalUpHalfway(cluster.args, 'SIGTERM');
+    expect(seen.length).toBeGreaterThan(0);
+    expect(stderr).toMatch(/SIGTERM: stopping after the current step/);
+    expect(stderr).toMatch(/up interrupted: removing what it made/);
+    expect(stderr.trim().split('\n').at(-1)).toBe('cni-lab: interrupted by SIGTERM');
+    expect(code).toBe(143);
+    expect(existsSync(cluster.statePath)).toBe(false);
     expect(await hostLeftovers(CLUSTER)).toEqual({ containers: [], networks: [], rules: [] });
   });
 

@@ -1,9 +1,11 @@
-import { planCluster, SEED_TOPOLOGY } from '../../cluster/topology.ts';
-import { removeState, writeState } from '../../cluster/state.ts';
+import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
+import { removeState, writeState, type ClusterState } from '../../cluster/state.ts';
 import { outsideLine, statusTable } from '../../cluster/status-table.ts';
+import { InterruptedError } from '../../errors.ts';
 import { Progress } from '../../progress.ts';
-import { intOption, stringOption } from '../args.ts';
-import { clusterTarget } from '../cluster-target.ts';
+import type { MachineHealth, Provider } from '../../providers/provider.ts';
+import { intOption, stringOption, type OptionValues } from '../args.ts';
+import { clusterTarget, type ClusterTarget } from '../cluster-target.ts';
 import { CLUSTER_OPTIONS, type Command } from '../command.ts';
 
 export const clusterUp: Command = {
@@ -21,49 +23,76 @@ export const clusterUp: Command = {
     const progress = new Progress();
     const target = await clusterTarget(values);
     // Options are checked before any I/O, quoting the bad value.
-    const plan = planCluster({
-      ...SEED_TOPOLOGY,
-      cluster: target.cluster,
-      workers: intOption('workers', values.workers, SEED_TOPOLOGY.workers),
-      hostNetwork: stringOption(values['host-network'], SEED_TOPOLOGY.hostNetwork),
-      podNetwork: stringOption(values['pod-network'], SEED_TOPOLOGY.podNetwork),
-      outsideNetwork: stringOption(values['outside-network'], SEED_TOPOLOGY.outsideNetwork),
-    });
-    const { provider, statePath } = target;
-    await progress.step('prerequisites', () => provider.checkPrerequisites());
+    const plan = planOf(target.cluster, values);
+    await progress.step('prerequisites', () => target.provider.checkPrerequisites());
+    if (await reportIfUp(target, progress)) return 0;
 
-    if (target.state) {
-      const health = await provider.health(target.state);
-      const down = health.filter((h) => h.state !== 'running');
-      if (down.length === 0) {
-        progress.info(`cluster ${target.cluster} is already up (state: ${statePath}); \`down\` first to change it`);
-        console.log(statusTable(target.state, health));
-        console.log(outsideLine(target.state, health));
-        return 0;
-      }
-      progress.info(`cluster ${target.cluster} is broken (${down.map((h) => `${h.name} ${h.state}`).join(', ')}): recreating it`);
-    }
-    const leftovers = await provider.leftovers(target.cluster);
+    const leftovers = await target.provider.leftovers(target.cluster);
     if (leftovers.length > 0) {
-      await progress.step(`remove ${leftovers.length} leftovers of an earlier up`, () => provider.delete(target.cluster, new Progress(() => {})));
+      await progress.step(`remove ${leftovers.length} leftovers of an earlier up`, () => target.provider.delete(target.cluster, new Progress(() => {})));
     }
-    await removeState(statePath);
-
-    let state;
-    try {
-      state = await provider.create(plan, progress);
-    } catch (e) {
-      if (!values.retain) {
-        progress.info('up failed: removing what it made (--retain keeps it for debugging)');
-        await provider.delete(target.cluster, progress).catch(() => {});
-      }
-      throw e;
-    }
-    await progress.step('state file', () => writeState(statePath, state), () => statePath);
-    const health = await provider.health(state);
-    console.log(statusTable(state, health));
-    console.log(outsideLine(state, health));
+    await removeState(target.statePath);
+    const state = await createOrCleanUp(target.provider, plan, progress, values.retain === true);
+    await progress.step('state file', () => writeState(target.statePath, state), () => target.statePath);
+    print(state, await target.provider.health(state));
     progress.info(`cluster ${state.name} up in ${progress.elapsed()}`);
     return 0;
   },
 };
+
+function planOf(cluster: string, values: OptionValues): ClusterPlan {
+  return planCluster({
+    ...SEED_TOPOLOGY,
+    cluster,
+    workers: intOption('workers', values.workers, SEED_TOPOLOGY.workers),
+    hostNetwork: stringOption(values['host-network'], SEED_TOPOLOGY.hostNetwork),
+    podNetwork: stringOption(values['pod-network'], SEED_TOPOLOGY.podNetwork),
+    outsideNetwork: stringOption(values['outside-network'], SEED_TOPOLOGY.outsideNetwork),
+  });
+}
+
+/** A second `up` reports the running cluster; a broken one is recreated. */
+async function reportIfUp(target: ClusterTarget, progress: Progress): Promise<boolean> {
+  if (!target.state) return false;
+  const health = await target.provider.health(target.state);
+  const down = health.filter((h) => h.state !== 'running');
+  if (down.length === 0) {
+    progress.info(`cluster ${target.cluster} is already up (state: ${target.statePath}); \`down\` first to change it`);
+    print(target.state, health);
+    return true;
+  }
+  progress.info(`cluster ${target.cluster} is broken (${down.map((h) => `${h.name} ${h.state}`).join(', ')}): recreating it`);
+  return false;
+}
+
+/**
+ * Creates the cluster; if that fails or the user interrupts it (Ctrl-C, SIGTERM: the current
+ * step ends first, a second signal stops at once), removes what it made, kind-style, unless
+ * --retain. A SIGKILL leaves the resources for the next `up` or `down`, found by label.
+ */
+async function createOrCleanUp(provider: Provider, plan: ClusterPlan, progress: Progress, retain: boolean): Promise<ClusterState> {
+  const abort = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    progress.info(`${signal}: stopping after the current step (again to stop at once)`);
+    abort.abort(new InterruptedError(signal));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await provider.create(plan, progress, abort.signal);
+  } catch (e) {
+    if (!retain) {
+      progress.info(`up ${abort.signal.aborted ? 'interrupted' : 'failed'}: removing what it made (--retain keeps it for debugging)`);
+      await provider.delete(plan.cluster, progress).catch(() => {});
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function print(state: ClusterState, health: MachineHealth[]): void {
+  console.log(statusTable(state, health));
+  console.log(outsideLine(state, health));
+}

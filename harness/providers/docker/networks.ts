@@ -48,7 +48,9 @@ export async function listNetworks(cluster: string): Promise<string[]> {
   return res.stdout.split('\n').filter(Boolean);
 }
 
-export async function removeNetworks(names: string[]): Promise<void> {
-  if (names.length === 0) return;
-  await hostExec(['docker', 'network', 'rm', ...names], { what: 'remove lab networks' });
+/** Removes the networks; with allowFailure, says whether it could (a container may still be attached). */
+export async function removeNetworks(names: string[], opts: { allowFailure?: boolean } = {}): Promise<boolean> {
+  if (names.length === 0) return true;
+  const res = await hostExec(['docker', 'network', 'rm', ...names], { what: 'remove lab networks', ...opts });
+  return res.exitCode === 0;
 }

@@ -32,11 +32,13 @@ export class DockerProvider implements Provider {
     return checkDockerPrerequisites();
   }
 
-  async create(plan: ClusterPlan, progress: Progress): Promise<ClusterState> {
+  async create(plan: ClusterPlan, progress: Progress, signal?: AbortSignal): Promise<ClusterState> {
     const ctx: CreateContext = { plan, echoSecret: randomBytes(8).toString('hex'), containerIds: new Map() };
     for (const action of createActions()) {
+      signal?.throwIfAborted();
       await progress.step(action.title(ctx), () => action.execute(ctx), (note) => note ?? '');
     }
+    signal?.throwIfAborted();
     return this.stateOf(ctx);
   }
 
@@ -89,13 +91,14 @@ export class DockerProvider implements Provider {
   }
 
   async delete(cluster: string, progress: Progress): Promise<void> {
-    // Twice round: a killed `up` may still have a container create in flight at dockerd.
-    for (let round = 0; round < 2; round++) {
+    // Up to three rounds: an interrupted `up` may still have container creates in flight at
+    // dockerd, which attach to the networks after the first round listed the containers.
+    for (let round = 1; ; round++) {
       const containers = await listContainers(cluster);
       await progress.step(`remove ${containers.length} containers`, () => removeContainers(containers.map((x) => x.id)));
       const networks = await listNetworks(cluster);
-      await progress.step(`remove ${networks.length} networks`, () => removeNetworks(networks));
-      if ((await listContainers(cluster)).length === 0) break;
+      const removed = await progress.step(`remove ${networks.length} networks`, () => removeNetworks(networks, { allowFailure: round < 3 }));
+      if (removed && (await listContainers(cluster)).length === 0) break;
     }
     await progress.step('remove host rules', () => removeClusterRules(cluster), (n) => `${n} DOCKER-USER rules`);
   }
