@@ -13,7 +13,7 @@ command -v apt-get >/dev/null || die "apt-get not found: the setup expects Debia
 # iproute2/iptables/util-linux: the plugin's datapath; containernetworking-plugins: the
 # reference bridge + host-local; nmap: nping; jsonnet: config templates; docker.io and
 # mmdebstrap: the lab's nodes; chromium: screenshots of the reports.
-PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap)
+PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -29,8 +29,9 @@ function cellHtml(r: CellResult): string {
 }
 
 function tableHtml(title: string, results: CellResult[]): string {
-  const rows = [...new Set(results.map((r) => r.cell.source.name))];
-  const cols = [...new Set(results.map((r) => r.cell.destination.name))];
+  const natural = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+  const rows = [...new Set(results.map((r) => r.cell.source.name))].sort(natural);
+  const cols = [...new Set(results.map((r) => r.cell.destination.name))].sort(natural);
   const at = new Map<string, CellResult[]>();
   for (const r of results) {
     const k = `${r.cell.source.name}\u0000${r.cell.destination.name}`;
