@@ -49,9 +49,12 @@ export interface ClusterState {
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/** The lab's own cache (state files, image builds), ignored by git. */
+export const LAB_CACHE_DIR = join(REPO_ROOT, '.cache', 'cni-lab');
+
 /** Where the state of a cluster lives unless --state says otherwise. */
 export function defaultStatePath(cluster: string): string {
-  return join(REPO_ROOT, '.cache', 'cni-lab', cluster, 'state.json');
+  return join(LAB_CACHE_DIR, cluster, 'state.json');
 }
 
 /** Reads the state file, or returns undefined when there is none. */

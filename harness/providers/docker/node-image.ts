@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAB_CACHE_DIR } from '../../cluster/state.ts';
 import { hostExec } from '../../host-exec.ts';
 import { aptMirror } from './apt-mirror.ts';
 import { LABEL_LAB } from './names.ts';
@@ -74,9 +74,20 @@ export async function ensureNodeImage(): Promise<NodeImage> {
   return { tag, built: true, buildSeconds: (performance.now() - t0) / 1000, sizeBytes: (await imageSize(tag)) ?? 0 };
 }
 
+/**
+ * The build writes a root file system tarball (about 300 MB) to one fixed place in the lab's
+ * cache rather than a fresh temporary directory: an up killed during the build leaves at most
+ * one, and the next build starts by removing it.
+ */
+const BUILD_DIR = join(LAB_CACHE_DIR, 'image-build');
+
 async function buildNodeImage(tag: string): Promise<void> {
   const mirror = await aptMirror(SUITE);
-  const work = await mkdtemp(join(tmpdir(), 'cni-lab-image-'));
+  // mmdebstrap splits a hook on spaces.
+  if (/\s/.test(ROOTFS_DIR)) throw new Error(`the checkout's path has a space, which mmdebstrap's sync-in hook cannot take: ${ROOTFS_DIR}`);
+  const work = BUILD_DIR;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
   try {
     const tar = join(work, 'rootfs.tar');
     await hostExec(
@@ -104,5 +115,17 @@ async function buildNodeImage(tag: string): Promise<void> {
     );
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+  await removeOtherNodeImages(tag);
+}
+
+/** Node images of earlier inputs are never used again; those no container uses are removed. */
+async function removeOtherNodeImages(keep: string): Promise<void> {
+  const res = await hostExec(
+    ['docker', 'images', '--filter', `label=${LABEL_LAB}=1`, '--format', '{{.Repository}}:{{.Tag}}'],
+    { what: 'list node images' },
+  );
+  for (const old of res.stdout.split('\n').filter((t) => t.startsWith('cni-lab-node:') && t !== keep)) {
+    await hostExec(['docker', 'rmi', old], { what: `remove old node image ${old}`, allowFailure: true });
   }
 }
