@@ -17,6 +17,25 @@ export function parseOptions(command: string, spec: OptionSpec, args: string[]):
   }
 }
 
+/** The positional arguments of a command: those among the options, and everything after `--`. */
+export interface CommandArgs {
+  positionals: string[];
+  /** The words after the first `--`, untouched (exec's command line). */
+  after: string[];
+}
+
+/** Like parseOptions, for commands that take positional arguments (`exec POD -- CMD...`). */
+export function parseCommandArgs(command: string, spec: OptionSpec, args: string[]): { values: OptionValues } & CommandArgs {
+  const cut = args.indexOf('--');
+  const before = cut < 0 ? args : args.slice(0, cut);
+  try {
+    const { values, positionals } = parseArgs({ args: before, options: spec, strict: true, allowPositionals: true });
+    return { values: values as OptionValues, positionals, after: cut < 0 ? [] : args.slice(cut + 1) };
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message}`);
+  }
+}
+
 /** A whole number option, e.g. --workers 10. */
 export function intOption(name: string, value: string | boolean | undefined, fallback: number): number {
   if (value === undefined) return fallback;

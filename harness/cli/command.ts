@@ -1,4 +1,4 @@
-import type { OptionSpec, OptionValues } from './args.ts';
+import type { CommandArgs, OptionSpec, OptionValues } from './args.ts';
 
 /** One CLI command, one file: `cluster up`, later `plugin install`, `apply`, `get pods`, `exec`. */
 export interface Command {
@@ -6,8 +6,10 @@ export interface Command {
   name: string;
   summary: string;
   options: OptionSpec;
+  /** Positional arguments, for the usage line (e.g. "POD -- COMMAND..."); commands without it take none. */
+  args?: string;
   /** Runs the command and returns the process exit code. */
-  run(values: OptionValues): Promise<number>;
+  run(values: OptionValues, args: CommandArgs): Promise<number>;
 }
 
 /** Options every cluster command understands. */
