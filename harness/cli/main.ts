@@ -1,21 +1,34 @@
 import { CommandError, InterruptedError, MachineStartError, PrerequisiteError, StateError, UsageError } from '../errors.ts';
-import { parseOptions } from './args.ts';
+import { parseCommandArgs, parseOptions } from './args.ts';
 import type { Command } from './command.ts';
 import { clusterDown } from './commands/cluster-down.ts';
 import { clusterStatus } from './commands/cluster-status.ts';
 import { clusterUp } from './commands/cluster-up.ts';
+import { apply } from './commands/apply.ts';
+import { deletePods } from './commands/delete.ts';
+import { exec } from './commands/exec.ts';
+import { getPods } from './commands/get-pods.ts';
+import { logs } from './commands/logs.ts';
+import { pluginInstall } from './commands/plugin-install.ts';
+import { pluginUninstall } from './commands/plugin-uninstall.ts';
+import { POD_OPTIONS_USAGE } from '../pods/select-runtime.ts';
 
-const COMMANDS: Command[] = [clusterUp, clusterDown, clusterStatus];
+const COMMANDS: Command[] = [
+  clusterUp, clusterDown, clusterStatus, pluginInstall, pluginUninstall, apply, getPods, exec, logs, deletePods,
+];
 
 export function usage(): string {
   return [
     'usage: cni-lab <command> [options]',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${`${c.name}${c.args ? ` ${c.args}` : ''}`.padEnd(16)} ${c.summary}`),
     '',
     'cluster options: --name NAME (default lab), --state FILE, --provider docker',
     'cluster up:      --workers N (default 2), --host-network CIDR (10.0.0.0/16), --pod-network CIDR (200.200.0.0/16),',
     '                 --outside-network CIDR (198.51.100.0/24, the echo host is its .10), --retain (keep a failed up)',
+    'plugin install:  --plugin FILE (default dist/my-cni-plugin), --config TEMPLATE (default my-cni-plugin.conf.jsonnet)',
+    'plugin uninstall: --purge (also remove its bridge, iptables rules and chains, IPAM store)',
+    ...POD_OPTIONS_USAGE,
   ].join('\n');
 }
 
@@ -30,12 +43,18 @@ export function findCommand(argv: string[]): { command: Command; rest: string[] 
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h') || argv.length === 0) {
+  // Only before `--`: what follows belongs to the command that exec runs.
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (own.includes('--help') || own.includes('-h') || argv.length === 0) {
     console.log(usage());
     return 0;
   }
   const { command, rest } = findCommand(argv);
-  return command.run(parseOptions(command.name, command.options, rest));
+  if (command.args) {
+    const { values, positionals, after } = parseCommandArgs(command.name, command.options, rest);
+    return command.run(values, { positionals, after });
+  }
+  return command.run(parseOptions(command.name, command.options, rest), { positionals: [], after: [] });
 }
 
 /** Known failures print their message only; anything else keeps its stack for a bug report. */

@@ -1,0 +1,35 @@
+import { resolve } from 'node:path';
+import { StateError } from '../../errors.ts';
+import { checkInstallOptions, DEFAULT_PLUGIN, DEFAULT_TEMPLATE, installOnNode } from '../../install/install.ts';
+import { Progress } from '../../progress.ts';
+import { settleAll } from '../../providers/docker/actions/settle-all.ts';
+import { stringOption } from '../args.ts';
+import { clusterTarget } from '../cluster-target.ts';
+import { CLUSTER_OPTIONS, type Command } from '../command.ts';
+
+export const pluginInstall: Command = {
+  name: 'plugin install',
+  summary: 'render the config per node and copy the plugin and its config onto every node',
+  options: { ...CLUSTER_OPTIONS, plugin: { type: 'string' }, config: { type: 'string' } },
+  async run(values) {
+    const progress = new Progress();
+    const options = {
+      plugin: resolve(stringOption(values.plugin, DEFAULT_PLUGIN)),
+      template: resolve(stringOption(values.config, DEFAULT_TEMPLATE)),
+    };
+    await checkInstallOptions(options);
+    const { state, statePath, cluster, provider } = await clusterTarget(values);
+    if (!state) throw new StateError(statePath, `does not exist: cluster ${cluster} is not up (./cluster.sh up)`);
+    await settleAll(
+      state.nodes.map((n) =>
+        progress.step(
+          `install on ${n.name}`,
+          () => installOnNode(state, n.name, provider.transport(state, n), options),
+          (r) => `${r.manifest.binary}, ${r.manifest.confList} (network ${r.manifest.network}, pod subnet ${n.podCidr})`,
+        ),
+      ),
+    );
+    progress.info(`installed ${options.plugin} on ${state.nodes.length} nodes in ${progress.elapsed()}`);
+    return 0;
+  },
+};
