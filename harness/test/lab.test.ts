@@ -105,6 +105,17 @@ describe('the lab, brought up once with the seed topology', () => {
     expect(internal.stdout.trim().split('\n')).toEqual(['true', 'true']);
   });
 
+  it('names resolve from /etc/hosts, and any other lookup fails at once without leaving the lab', async () => {
+    const node = machine(state, 'my-k8s-worker-1');
+    expect((await node.exec(['getent', 'hosts', 'echo.nmap.org'])).stdout).toMatch(/^198\.51\.100\.10\s+echo\.nmap\.org/);
+    expect((await node.exec(['getent', 'hosts', 'my-k8s-worker-2'])).stdout).toMatch(/^10\.0\.0\.4\s/);
+    const t0 = performance.now();
+    // A reserved name (RFC 2606): the lookup goes to the echo host, which has no DNS server.
+    const miss = await node.exec(['getent', 'hosts', 'cni-lab-check.invalid'], { allowFailure: true });
+    expect(miss.exitCode).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
   it('the node transport copies a file with its mode and runs argv without a shell', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cni-lab-copy-'));
     await writeFile(join(dir, 'greet'), '#!/bin/sh\necho "copied: $1"\n', { mode: 0o755 });

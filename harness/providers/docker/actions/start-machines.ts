@@ -22,7 +22,7 @@ export function machineSpecs(plan: ClusterPlan, image: string, echoSecret: strin
     { host: ECHO_HOST_NAME, ipAddress: plan.echoHostIp },
     ...plan.nodes.map((n) => ({ host: n.name, ipAddress: n.ip })),
   ];
-  const base = { cluster: c, image, env: { CNI_LAB_ECHO_SECRET: echoSecret }, extraHosts: hosts };
+  const base = { cluster: c, image, env: { CNI_LAB_ECHO_SECRET: echoSecret, CNI_LAB_NAMESERVER: plan.echoHostIp }, extraHosts: hosts };
   return [
     {
       ...base, role: 'router', name: containerName(c, 'router'), hostname: 'router',
