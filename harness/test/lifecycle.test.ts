@@ -7,6 +7,9 @@ import { hostExec } from '../host-exec.ts';
 import { echoProbe, hostLeftovers, machine, mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
 
 const CLUSTER = 'lifecycle';
+// Ranges of its own, so this file does not collide with a lab someone keeps up (`lab`, on the
+// seed's ranges); lab.test.ts is the one that checks the seed's topology.
+const RANGES = ['--host-network', '10.43.0.0/16', '--outside-network', '198.18.43.0/24'];
 
 /**
  * Starts `cluster up` and sends it a signal as soon as its first containers exist: SIGKILL
@@ -17,7 +20,7 @@ async function killUpHalfway(args: string[], signal: NodeJS.Signals = 'SIGKILL')
 }
 
 async function signalUpHalfway(args: string[], signal: NodeJS.Signals): Promise<{ seen: string[]; code: number | null; stderr: string }> {
-  const child = spawnCli(['cluster', 'up', ...args]);
+  const child = spawnCli(['cluster', 'up', ...args, ...RANGES]);
   let stderr = '';
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
   const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
@@ -59,7 +62,7 @@ describe('the lab after a crash', () => {
     const left = await hostLeftovers(CLUSTER);
     expect(left.networks).toHaveLength(2);
 
-    const up = await runCli(['cluster', 'up', ...cluster.args]);
+    const up = await runCli(['cluster', 'up', ...cluster.args, ...RANGES]);
     expect(up.code, up.stderr).toBe(0);
     expect(up.stderr).toMatch(/^✓ remove \d+ leftovers of an earlier up/m);
     const state = await mustReadState(cluster.statePath);
@@ -93,15 +96,15 @@ describe('the lab after a crash', () => {
   });
 
   it('up when a node of a running cluster is gone recreates the whole cluster', async () => {
-    const first = await runCli(['cluster', 'up', ...cluster.args]);
+    const first = await runCli(['cluster', 'up', ...cluster.args, ...RANGES]);
     expect(first.code, first.stderr).toBe(0);
     const before = await mustReadState(cluster.statePath);
     await hostExec(['docker', 'rm', '-f', `cni-lab-${CLUSTER}-my-k8s-worker-1`], { what: 'remove a node' });
     const status = await runCli(['cluster', 'status', ...cluster.args]);
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/my-k8s-worker-1\s+worker\s+10\.0\.0\.3\s+200\.200\.1\.0\/24\s+missing/);
+    expect(status.stdout).toMatch(/my-k8s-worker-1\s+worker\s+10\.43\.0\.3\s+200\.200\.1\.0\/24\s+missing/);
 
-    const again = await runCli(['cluster', 'up', ...cluster.args]);
+    const again = await runCli(['cluster', 'up', ...cluster.args, ...RANGES]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/is broken \(my-k8s-worker-1 missing\): recreating it/);
     const after = await mustReadState(cluster.statePath);
