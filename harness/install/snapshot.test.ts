@@ -22,6 +22,13 @@ describe('network snapshots', () => {
     ]);
   });
 
+  it('drop a table that filters nothing, as the kernel keeps it once touched', () => {
+    const save = '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [3:120]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -j X\nCOMMIT\n';
+    expect(normaliseIptables(save)).toEqual(['*nat', ':POSTROUTING ACCEPT', '-A POSTROUTING -j X', 'COMMIT']);
+    expect(normaliseIptables('*filter\n:FORWARD DROP [0:0]\nCOMMIT\n')).toEqual(['*filter', ':FORWARD DROP', 'COMMIT']);
+    expect(normaliseIptables('*filter\n:INPUT ACCEPT [0:0]\n:MINE - [0:0]\nCOMMIT\n')).toEqual(['*filter', ':INPUT ACCEPT', ':MINE -', 'COMMIT']);
+  });
+
   it('name every link, address, route and rule that came or went', () => {
     const before: NetSnapshot = {
       links: normaliseLinks(JSON.stringify([link(1, 'eth0')])),

@@ -47,12 +47,27 @@ export function normaliseRoutes(json: string): string[] {
     .sort();
 }
 
-/** iptables-save without its comment lines and with chain counters blanked; rule order is kept. */
+/**
+ * iptables-save without its comment lines and with chain counters blanked; rule order is
+ * kept. A table with no rule, no chain of its own and every policy ACCEPT is dropped: it
+ * filters nothing, and the kernel keeps such a table once any command has touched it (the
+ * filter table of a lab node appears with the plugin's first rule and stays after purge).
+ */
 export function normaliseIptables(save: string): string[] {
-  return save
+  const lines = save
     .split('\n')
     .filter((l) => l !== '' && !l.startsWith('#'))
     .map((l) => (l.startsWith(':') ? l.replace(/ \[\d+:\d+\]$/, '') : l));
+  const out: string[] = [];
+  let table: string[] = [];
+  for (const l of lines) {
+    table.push(l);
+    if (l !== 'COMMIT') continue;
+    const empty = table.every((t) => t.startsWith('*') || t === 'COMMIT' || /^:[A-Z]+ ACCEPT$/.test(t));
+    if (!empty) out.push(...table);
+    table = [];
+  }
+  return [...out, ...table];
 }
 
 export async function takeSnapshot(node: NodeTransport): Promise<NetSnapshot> {
