@@ -8,9 +8,11 @@ import { CommandError } from '../errors.ts';
 import { hostExec } from '../host-exec.ts';
 import { echoProbe, hostLeftovers, machine, mustReadState, runCli, testCluster, type CliResult } from './lab-cli.ts';
 
-// The seed's topology under its own cluster name; it needs the seed's ranges free, so no
-// other lab may be up while this runs.
+// The seed's topology (names, pod subnets, node and router offsets) under a cluster name and
+// host/outside ranges of its own, so that it runs beside a lab someone keeps up on the seed's
+// ranges; the seed's addresses themselves are checked in topology.test.ts.
 const CLUSTER = 'labtest';
+const RANGES = ['--host-network', '10.44.0.0/16', '--outside-network', '198.18.44.0/24'];
 const MASTER = 'my-k8s-master';
 
 describe('the lab, brought up once with the seed topology', () => {
@@ -21,7 +23,7 @@ describe('the lab, brought up once with the seed topology', () => {
   beforeAll(async () => {
     cluster = testCluster(CLUSTER, await mkdtemp(join(tmpdir(), 'cni-lab-test-')));
     await runCli(['cluster', 'down', ...cluster.args]);
-    up = await runCli(['cluster', 'up', ...cluster.args]);
+    up = await runCli(['cluster', 'up', ...cluster.args, ...RANGES]);
     if (up.code !== 0) throw new Error(`cluster up failed:\n${up.stderr}`);
     state = await mustReadState(cluster.statePath);
   });
@@ -35,9 +37,9 @@ describe('the lab, brought up once with the seed topology', () => {
     expect(up.stderr).toMatch(/^✓ machines: 3 nodes, router, echo host \(\d+\.\d\ds\)$/m);
     expect(up.stdout.split('\n').slice(0, 4)).toEqual([
       expect.stringMatching(/^NODE\s+ROLE\s+NODE_IP\s+POD_CIDR\s+STATE$/),
-      expect.stringMatching(/^my-k8s-master\s+control-plane\s+10\.0\.0\.2\s+200\.200\.0\.0\/24\s+running$/),
-      expect.stringMatching(/^my-k8s-worker-1\s+worker\s+10\.0\.0\.3\s+200\.200\.1\.0\/24\s+running$/),
-      expect.stringMatching(/^my-k8s-worker-2\s+worker\s+10\.0\.0\.4\s+200\.200\.2\.0\/24\s+running$/),
+      expect.stringMatching(/^my-k8s-master\s+control-plane\s+10\.44\.0\.2\s+200\.200\.0\.0\/24\s+running$/),
+      expect.stringMatching(/^my-k8s-worker-1\s+worker\s+10\.44\.0\.3\s+200\.200\.1\.0\/24\s+running$/),
+      expect.stringMatching(/^my-k8s-worker-2\s+worker\s+10\.44\.0\.4\s+200\.200\.2\.0\/24\s+running$/),
     ]);
     console.log(`cluster up took ${(up.ms / 1000).toFixed(1)}s\n${up.stderr}`);
   });
@@ -53,7 +55,7 @@ describe('the lab, brought up once with the seed topology', () => {
   it('every node reaches the echo host by name through the router, without NAT', async () => {
     const seen = await Promise.all(state.nodes.map((n) => echoProbe(machine(state, n.name), state.outside.echoHostName, state.outside.echoSecret)));
     state.nodes.forEach((n, i) => {
-      expect(seen[i]!.captured, `${n.name}\n${seen[i]!.raw}`).toEqual([expect.stringMatching(new RegExp(`^TCP ${n.ip}:\\d+ > 198\\.51\\.100\\.10:80 `))]);
+      expect(seen[i]!.captured, `${n.name}\n${seen[i]!.raw}`).toEqual([expect.stringMatching(new RegExp(`^TCP ${n.ip}:\\d+ > 198\\.18\\.44\\.10:80 `))]);
     });
   });
 
@@ -74,7 +76,7 @@ describe('the lab, brought up once with the seed topology', () => {
     await worker1.exec(['ip', 'addr', 'add', '200.200.1.1/32', 'dev', 'lo']);
     try {
       const seen = await echoProbe(machine(state, MASTER), '200.200.1.1', state.outside.echoSecret);
-      expect(seen.captured, seen.raw).toEqual([expect.stringMatching(/^TCP 10\.0\.0\.2:\d+ > 200\.200\.1\.1:80 /)]);
+      expect(seen.captured, seen.raw).toEqual([expect.stringMatching(/^TCP 10\.44\.0\.2:\d+ > 200\.200\.1\.1:80 /)]);
     } finally {
       await worker1.exec(['ip', 'addr', 'del', '200.200.1.1/32', 'dev', 'lo']);
     }
@@ -107,8 +109,8 @@ describe('the lab, brought up once with the seed topology', () => {
 
   it('names resolve from /etc/hosts, and any other lookup fails at once without leaving the lab', async () => {
     const node = machine(state, 'my-k8s-worker-1');
-    expect((await node.exec(['getent', 'hosts', 'echo.nmap.org'])).stdout).toMatch(/^198\.51\.100\.10\s+echo\.nmap\.org/);
-    expect((await node.exec(['getent', 'hosts', 'my-k8s-worker-2'])).stdout).toMatch(/^10\.0\.0\.4\s/);
+    expect((await node.exec(['getent', 'hosts', 'echo.nmap.org'])).stdout).toMatch(/^198\.18\.44\.10\s+echo\.nmap\.org/);
+    expect((await node.exec(['getent', 'hosts', 'my-k8s-worker-2'])).stdout).toMatch(/^10\.44\.0\.4\s/);
     const t0 = performance.now();
     // A reserved name (RFC 2606): the lookup goes to the echo host, which has no DNS server.
     const miss = await node.exec(['getent', 'hosts', 'cni-lab-check.invalid'], { allowFailure: true });
@@ -128,10 +130,10 @@ describe('the lab, brought up once with the seed topology', () => {
 
   it('a failing command throws an error with the node, exit code, stderr tail and a command that reproduces it when pasted', async () => {
     const master = machine(state, MASTER);
-    const err = await master.exec(['ip', 'route', 'add', '200.200.1.0/24', 'via', '10.0.0.3'], { what: 'add pod route' }).catch((e: unknown) => e);
+    const err = await master.exec(['ip', 'route', 'add', '200.200.1.0/24', 'via', '10.44.0.3'], { what: 'add pod route' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandError);
     const e = err as CommandError;
-    expect(e).toMatchObject({ target: MASTER, exitCode: 2, command: `docker exec cni-lab-${CLUSTER}-${MASTER} ip route add 200.200.1.0/24 via 10.0.0.3` });
+    expect(e).toMatchObject({ target: MASTER, exitCode: 2, command: `docker exec cni-lab-${CLUSTER}-${MASTER} ip route add 200.200.1.0/24 via 10.44.0.3` });
     expect(e.message).toMatch(/^add pod route on my-k8s-master failed \(exit 2\): RTNETLINK answers: File exists\n {2}command: docker exec /);
     const pasted = await hostExec(['sh', '-c', e.command], { what: 'paste', allowFailure: true });
     expect(pasted).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('RTNETLINK answers: File exists') });
@@ -152,10 +154,10 @@ describe('the lab, brought up once with the seed topology', () => {
   });
 
   it('a second up reports the running cluster and changes nothing', async () => {
-    const again = await runCli(['cluster', 'up', ...cluster.args]);
+    const again = await runCli(['cluster', 'up', ...cluster.args, ...RANGES]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/cluster labtest is already up/);
-    expect(again.stdout).toMatch(/my-k8s-worker-2\s+worker\s+10\.0\.0\.4\s+200\.200\.2\.0\/24\s+running/);
+    expect(again.stdout).toMatch(/my-k8s-worker-2\s+worker\s+10\.44\.0\.4\s+200\.200\.2\.0\/24\s+running/);
     expect((await mustReadState(cluster.statePath)).nodes.map((n) => n.id)).toEqual(state.nodes.map((n) => n.id));
   });
 
