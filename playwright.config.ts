@@ -12,7 +12,8 @@ export default defineConfig({
   outputDir: 'reports/test-results',
   timeout: 60_000,
   fullyParallel: true,
-  workers: Number(process.env.E2E_WORKERS ?? 4),
+  // Probes mostly wait on nping's echo handshake (1-2 s), not on the CPU.
+  workers: Number(process.env.E2E_WORKERS ?? 8),
   forbidOnly: Boolean(process.env.CI),
   reporter: [
     ['list'],
