@@ -4,6 +4,7 @@ import { CommandError } from '../errors.ts';
 import type { ExecResult } from '../host-exec.ts';
 import { readManifest } from '../install/manifest.ts';
 import { writeNodeFile } from '../install/node-files.ts';
+import { settleAll } from '../providers/docker/actions/settle-all.ts';
 import type { NodeTransport, Provider } from '../providers/provider.ts';
 import { importPodImage } from './node-image-import.ts';
 import { placePods } from './placement.ts';
@@ -38,17 +39,22 @@ export class PodmanRuntime implements PodRuntime {
     const usesLabImage = pods.some((p) => p.doc.spec.containers.some((c) => c.image === POD_IMAGE));
     const image = usesLabImage ? await ensurePodImage() : undefined;
     const byNode = this.state.nodes.map((n) => ({ n, mine: pods.filter((p) => place.get(p.name) === n.name) })).filter((x) => x.mine.length > 0);
-    const results = await Promise.all(
-      byNode.map(async ({ n, mine }) => {
+    // Every node's installed network first: nothing starts unless every pod has a network to run on.
+    const installed = await Promise.all(byNode.map(({ n }) => readManifest(this.on(n))));
+    const bare = byNode.filter((_, i) => !installed[i]);
+    if (bare.length > 0) {
+      throw new CommandError(
+        `run pods ${bare.flatMap((b) => b.mine.map((p) => p.name)).join(', ')}`, bare.map((b) => b.n.name).join(', '), './plugin.sh install', 1,
+        'no CNI plugin is installed on these nodes: run ./plugin.sh install first',
+      );
+    }
+    const results = await settleAll(
+      byNode.map(async ({ n, mine }, i) => {
         const node = this.on(n);
-        const installed = await readManifest(node);
-        if (!installed) {
-          throw new CommandError(`run pods ${mine.map((p) => p.name).join(', ')}`, n.name, './plugin.sh install', 1, 'no CNI plugin is installed on this node: run ./plugin.sh install first');
-        }
         if (image) await importPodImage(node, image);
         // One pod at a time per node, each with its own kube play: a failed ADD is then that pod's alone.
         const out: ApplyResult[] = [];
-        for (const p of mine) out.push(await this.play(node, n, p, installed.network, running.has(p.name)));
+        for (const p of mine) out.push(await this.play(node, n, p, installed[i]!.network, running.has(p.name)));
         return out;
       }),
     );
