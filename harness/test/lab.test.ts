@@ -1,6 +1,6 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterState } from '../cluster/state.ts';
 import { ROUTER_DROP_COMMENT, ROUTER_EGRESS_CHAIN } from '../providers/docker/machine-config.ts';
@@ -29,7 +29,9 @@ describe('the lab, brought up once with the seed topology', () => {
   });
 
   afterAll(async () => {
-    if (cluster) await runCli(['cluster', 'down', ...cluster.args]);
+    if (!cluster) return;
+    await runCli(['cluster', 'down', ...cluster.args]);
+    await rm(dirname(cluster.statePath), { recursive: true, force: true });
   });
 
   it('prints one progress line per step with its time, and the status table', () => {
@@ -126,6 +128,7 @@ describe('the lab, brought up once with the seed topology', () => {
     expect((await node.exec(['/opt/cni/bin/lab-greet', 'a b; echo not-a-shell'])).stdout).toBe('copied: a b; echo not-a-shell\n');
     expect((await node.exec(['stat', '-c', '%a', '/opt/cni/bin/lab-greet'])).stdout.trim()).toBe('755');
     await node.exec(['rm', '/opt/cni/bin/lab-greet']);
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('a failing command throws an error with the node, exit code, stderr tail and a command that reproduces it when pasted', async () => {

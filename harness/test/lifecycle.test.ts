@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostExec } from '../host-exec.ts';
 import { echoProbe, hostLeftovers, machine, mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
@@ -52,7 +52,9 @@ describe('the lab after a crash', () => {
   });
 
   afterAll(async () => {
-    if (cluster) await runCli(['cluster', 'down', ...cluster.args]);
+    if (!cluster) return;
+    await runCli(['cluster', 'down', ...cluster.args]);
+    await rm(dirname(cluster.statePath), { recursive: true, force: true });
   });
 
   it('an up killed halfway leaves resources and no state; the next up ends in a working lab', async () => {

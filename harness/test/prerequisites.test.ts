@@ -1,4 +1,4 @@
-import { mkdtemp, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ describe('a missing prerequisite is one clear message naming the fix', () => {
     const bin = await mkdtemp(join(tmpdir(), 'cni-lab-path-'));
     for (const present of tools.slice(0, i)) await symlink(await which(present), join(bin, present));
     const res = await runCli(['cluster', 'up', '--name', 'prereq'], { env: { ...process.env, PATH: bin } });
+    await rm(bin, { recursive: true, force: true });
     expect(res.code).toBe(1);
     expect(res.stderr.trim().split('\n').at(-1)).toMatch(
       new RegExp(`^cni-lab: ${tool} not found on PATH: install .*apt-get install .*, or run \`bash scripts/bootstrap.sh\``),
