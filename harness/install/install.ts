@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterState } from '../cluster/state.ts';
-import { UsageError } from '../errors.ts';
+import { CommandError, UsageError } from '../errors.ts';
 import type { NodeTransport } from '../providers/provider.ts';
-import { writeManifest, type InstallManifest } from './manifest.ts';
+import { readManifest, writeManifest, type InstallManifest } from './manifest.ts';
 import { writeNodeFile } from './node-files.ts';
-import { checkPluginMatches, confListPath, renderConfList } from './render.ts';
+import { checkPluginMatches, confListPath, renderConfList, type ConfList } from './render.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -33,30 +35,64 @@ export async function checkInstallOptions(o: InstallOptions): Promise<void> {
   }
 }
 
+/** What install will put on one node, rendered and checked before any node is changed. */
+export interface NodePlan {
+  node: NodeTransport;
+  podCidr: string;
+  list: ConfList;
+  manifest: InstallManifest;
+}
+
 /**
- * Installs the plugin on one node: the template rendered with the node's pod subnet, the
- * executable to /opt/cni/bin/<type> and the conflist to /etc/cni/net.d, then the manifest.
+ * Renders the node's config and checks that the node has no other plugin installed: a second
+ * network beside the first would leave the first one's files behind, unowned.
  */
-export async function installOnNode(state: ClusterState, nodeName: string, node: NodeTransport, o: InstallOptions): Promise<NodeInstall> {
-  const t0 = performance.now();
+export async function planInstall(state: ClusterState, nodeName: string, node: NodeTransport, o: InstallOptions): Promise<NodePlan> {
   const n = state.nodes.find((x) => x.name === nodeName)!;
   const list = await renderConfList(o.template, { podSubnet: n.podCidr, podNetwork: state.podNetwork, hostNetwork: state.hostNetwork });
   const type = checkPluginMatches(o.plugin, list, o.template);
-  const binary = `/opt/cni/bin/${type}`;
-  const confList = confListPath(list);
-  // The executable first: a config whose plugin is missing would make podman fail every pod.
-  await node.exec(['mkdir', '-p', '/opt/cni/bin', '/etc/cni/net.d'], { what: 'create the CNI directories' });
-  await node.copy(o.plugin, binary);
-  await writeNodeFile(node, confList, `${JSON.stringify(list, null, 2)}\n`);
   const manifest: InstallManifest = {
     network: list.name,
     type,
     bridge: typeof list.plugins[0]!.bridge === 'string' ? (list.plugins[0]!.bridge as string) : 'cni0',
-    binary,
-    confList,
+    binary: `/opt/cni/bin/${type}`,
+    confList: confListPath(list),
     source: resolve(o.plugin),
     installedAt: new Date().toISOString(),
   };
+  const present = await readManifest(node);
+  if (present && (present.network !== manifest.network || present.type !== manifest.type)) {
+    throw new CommandError(
+      `install ${type} (network ${list.name})`, n.name, './plugin.sh uninstall --purge', 1,
+      `${present.type} is installed here (network ${present.network}): uninstall it first`,
+    );
+  }
+  return { node, podCidr: n.podCidr, list, manifest };
+}
+
+/**
+ * Installs the plugin on one node: the executable to /opt/cni/bin/<type> (skipped when the
+ * node already has the same bytes: it is 95 MB), the conflist to /etc/cni/net.d, then the
+ * manifest. Returns whether the executable was copied.
+ */
+export async function installOnNode(plan: NodePlan, o: InstallOptions): Promise<NodeInstall & { copied: boolean }> {
+  const t0 = performance.now();
+  const { node, manifest } = plan;
+  // The executable first: a config whose plugin is missing would make podman fail every pod.
+  await node.exec(['mkdir', '-p', '/opt/cni/bin', '/etc/cni/net.d'], { what: 'create the CNI directories' });
+  const [local, remote] = await Promise.all([
+    sha256(o.plugin),
+    node.exec(['sha256sum', manifest.binary], { allowFailure: true }).then((r) => r.stdout.split(' ')[0]),
+  ]);
+  const copied = local !== remote;
+  if (copied) await node.copy(o.plugin, manifest.binary);
+  await writeNodeFile(node, manifest.confList, `${JSON.stringify(plan.list, null, 2)}\n`);
   await writeManifest(node, manifest);
-  return { manifest, ms: performance.now() - t0 };
+  return { manifest, copied, ms: performance.now() - t0 };
+}
+
+async function sha256(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
+  return h.digest('hex');
 }

@@ -37,6 +37,15 @@ describe('my-cni-plugin on the lab: ./plugin.sh install, pods.yaml on podman, de
     }
   });
 
+  it('install again copies nothing new, and another plugin over ours is refused until uninstall', async () => {
+    const again = await lab.ok(['plugin', 'install']);
+    expect(again.stderr).toMatch(/^✓ install on my-k8s-worker-1: \/opt\/cni\/bin\/my-cni-plugin \(unchanged\), /m);
+    const other = await lab.cli(['plugin', 'install', '--plugin', '/usr/lib/cni/bridge', '--config', 'harness/install/templates/reference-bridge.conf.jsonnet']);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/install bridge \(network reference-bridge\) on my-k8s-\S+ failed \(exit 1\): my-cni-plugin is installed here \(network my-cni-plugin\): uninstall it first/);
+    expect((await machine(lab.state, W1).exec(['ls', '/etc/cni/net.d'])).stdout).not.toContain('reference-bridge');
+  });
+
   it('apply runs the four pods, two per worker, each with an address of its node\'s pod subnet', async () => {
     const applied = await lab.ok(['apply', '-f', 'pods.yaml']);
     timings.push(`apply -f pods.yaml (4 pods, pod image import included): ${(applied.ms / 1000).toFixed(1)}s\n${applied.stdout}`);

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { StateError } from '../../errors.ts';
-import { checkInstallOptions, DEFAULT_PLUGIN, DEFAULT_TEMPLATE, installOnNode } from '../../install/install.ts';
+import { checkInstallOptions, DEFAULT_PLUGIN, DEFAULT_TEMPLATE, installOnNode, planInstall } from '../../install/install.ts';
 import { Progress } from '../../progress.ts';
 import { settleAll } from '../../providers/docker/actions/settle-all.ts';
 import { stringOption } from '../args.ts';
@@ -20,12 +20,15 @@ export const pluginInstall: Command = {
     await checkInstallOptions(options);
     const { state, statePath, cluster, provider } = await clusterTarget(values);
     if (!state) throw new StateError(statePath, `does not exist: cluster ${cluster} is not up (./cluster.sh up)`);
+    const plans = await progress.step('render the config for every node', () =>
+      settleAll(state.nodes.map((n) => planInstall(state, n.name, provider.transport(state, n), options))),
+    );
     await settleAll(
-      state.nodes.map((n) =>
+      plans.map((plan) =>
         progress.step(
-          `install on ${n.name}`,
-          () => installOnNode(state, n.name, provider.transport(state, n), options),
-          (r) => `${r.manifest.binary}, ${r.manifest.confList} (network ${r.manifest.network}, pod subnet ${n.podCidr})`,
+          `install on ${plan.node.node}`,
+          () => installOnNode(plan, options),
+          (r) => `${r.manifest.binary}${r.copied ? '' : ' (unchanged)'}, ${r.manifest.confList} (network ${r.manifest.network}, pod subnet ${plan.podCidr})`,
         ),
       ),
     );
