@@ -91,7 +91,12 @@ async function buildPodImage(out: string): Promise<void> {
 /** The libraries an executable loads, as the unpacked tree's own loader resolves them (paths inside the tree). */
 async function sharedLibraries(root: string, exe: string): Promise<string[]> {
   const res = await hostExec(['chroot', root, '/lib64/ld-linux-x86-64.so.2', '--list', exe], { what: `list the libraries of ${exe}` });
-  const libs = res.stdout.split('\n').flatMap((l) => {
+  return parseLoaderList(res.stdout);
+}
+
+/** The library paths of `ld.so --list` (ldd's format); the vDSO has no file and is left out. */
+export function parseLoaderList(out: string): string[] {
+  const libs = out.split('\n').flatMap((l) => {
     const m = /=> (\/\S+)/.exec(l) ?? /^\s*(\/\S+) \(/.exec(l);
     return m ? [m[1]!] : [];
   });
