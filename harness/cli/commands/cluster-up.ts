@@ -1,7 +1,8 @@
 import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
 import { removeState, writeState, type ClusterState } from '../../cluster/state.ts';
 import { outsideLine, statusTable } from '../../cluster/status-table.ts';
-import { InterruptedError } from '../../errors.ts';
+import { planDifferences } from '../../cluster/plan-diff.ts';
+import { InterruptedError, UsageError } from '../../errors.ts';
 import { Progress } from '../../progress.ts';
 import type { MachineHealth, Provider } from '../../providers/provider.ts';
 import { intOption, stringOption, type OptionValues } from '../args.ts';
@@ -25,7 +26,7 @@ export const clusterUp: Command = {
     // Options are checked before any I/O, quoting the bad value.
     const plan = planOf(target.cluster, values);
     await progress.step('prerequisites', () => target.provider.checkPrerequisites());
-    if (await reportIfUp(target, progress)) return 0;
+    if (await reportIfUp(target, plan, values, progress)) return 0;
 
     const leftovers = await target.provider.leftovers(target.cluster);
     if (leftovers.length > 0) {
@@ -51,12 +52,19 @@ function planOf(cluster: string, values: OptionValues): ClusterPlan {
   });
 }
 
-/** A second `up` reports the running cluster; a broken one is recreated. */
-async function reportIfUp(target: ClusterTarget, progress: Progress): Promise<boolean> {
+/**
+ * A second `up` reports the running cluster; a broken one is recreated. An `up` whose options
+ * the running cluster does not match is refused rather than silently answered with it.
+ */
+async function reportIfUp(target: ClusterTarget, plan: ClusterPlan, values: OptionValues, progress: Progress): Promise<boolean> {
   if (!target.state) return false;
   const health = await target.provider.health(target.state);
   const down = health.filter((h) => h.state !== 'running');
   if (down.length === 0) {
+    const diffs = planDifferences(target.state, plan, (option) => values[option] !== undefined);
+    if (diffs.length > 0) {
+      throw new UsageError(`cluster ${target.cluster} is already up, but not with ${diffs.join(', ')}: run \`./cluster.sh down\` first to recreate it`);
+    }
     progress.info(`cluster ${target.cluster} is already up (state: ${target.statePath}); \`down\` first to change it`);
     print(target.state, health);
     return true;
