@@ -181,6 +181,10 @@ describe('the lab, brought up once with the seed topology', () => {
     const again = await runCli(['cluster', 'down', ...cluster.args]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/nothing to remove/);
+    // With only --state, a second down must not fall back to the default cluster name.
+    const byState = await runCli(['cluster', 'down', '--state', cluster.statePath]);
+    expect(byState.code, byState.stderr).toBe(0);
+    expect(byState.stderr).toMatch(/no cluster state at .*: nothing to remove/);
     const status = await runCli(['cluster', 'status', ...cluster.args]);
     expect(status.code).toBe(1);
     expect(status.stderr).toMatch(/is not up/);

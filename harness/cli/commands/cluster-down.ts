@@ -9,7 +9,13 @@ export const clusterDown: Command = {
   options: CLUSTER_OPTIONS,
   async run(values) {
     const progress = new Progress();
-    const { cluster, statePath, provider } = await clusterTarget(values);
+    const { cluster, statePath, state, provider } = await clusterTarget(values);
+    // Without --name, the cluster comes from the state file; when a --state file is gone
+    // (a second down), guessing the default name could remove someone else's `lab`.
+    if (!state && values.state !== undefined && values.name === undefined) {
+      progress.info(`no cluster state at ${statePath}: nothing to remove (--name NAME removes a cluster's leftovers by label)`);
+      return 0;
+    }
     await progress.step('prerequisites', () => provider.checkPrerequisites());
     const leftovers = await provider.leftovers(cluster);
     if (leftovers.length === 0) {
