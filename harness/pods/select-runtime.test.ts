@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -11,8 +11,12 @@ describe('which pod runtime a command talks to', () => {
     const dir = await mkdtemp(join(tmpdir(), 'cni-lab-rt-'));
     const state = join(dir, 'state.json');
     await writeFile(state, JSON.stringify({ schemaVersion: 1, name: 'lab', provider: 'docker', nodes: [], outside: {} }));
-    expect((await selectRuntime({ state })).name).toBe('podman');
-    expect((await selectRuntime({ state, runtime: 'kubernetes' })).name).toBe('kubernetes');
+    try {
+      expect((await selectRuntime({ state })).name).toBe('podman');
+      expect((await selectRuntime({ state, runtime: 'kubernetes' })).name).toBe('kubernetes');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('kubernetes when no lab is up and a kubeconfig names a real cluster', async () => {

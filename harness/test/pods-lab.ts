@@ -3,9 +3,9 @@
  * up beside another lab on this machine), the CLI run as a user runs it, and what a person
  * would look at on a node.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { ClusterState } from '../cluster/state.ts';
 import { parseCidr } from '../cluster/cidr.ts';
 import { diffSnapshots, takeSnapshot, type NetSnapshot } from '../install/snapshot.ts';
@@ -35,7 +35,11 @@ export async function podsLabUp(name: string, n: number): Promise<PodsLab> {
   await cli(['cluster', 'down']);
   await ok(['cluster', 'up', '--host-network', `10.${n}.0.0/16`, '--pod-network', `200.${n}.0.0/16`, '--outside-network', `198.18.${n}.0/24`]);
   const state = await mustReadState(cluster.statePath);
-  return { state, cli, ok, down: async () => void (await cli(['cluster', 'down'])) };
+  const down = async (): Promise<void> => {
+    await cli(['cluster', 'down']);
+    await rm(dirname(cluster.statePath), { recursive: true, force: true });
+  };
+  return { state, cli, ok, down };
 }
 
 export interface PodRow {
