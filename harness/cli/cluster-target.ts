@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { SEED_TOPOLOGY } from '../cluster/topology.ts';
 import { defaultStatePath, readState, type ClusterState } from '../cluster/state.ts';
 import { UsageError } from '../errors.ts';
@@ -15,7 +16,7 @@ export interface ClusterTarget {
 /** Which cluster a command is about: --name, else the state file's, else the default "lab". */
 export async function clusterTarget(values: OptionValues): Promise<ClusterTarget> {
   const named = typeof values.name === 'string' ? values.name : undefined;
-  const statePath = stringOption(values.state, defaultStatePath(named ?? SEED_TOPOLOGY.cluster));
+  const statePath = resolve(stringOption(values.state, defaultStatePath(named ?? SEED_TOPOLOGY.cluster)));
   const state = await readState(statePath);
   if (state && named && state.name !== named) {
     throw new UsageError(`--name ${named} but ${statePath} describes cluster ${JSON.stringify(state.name)}`);

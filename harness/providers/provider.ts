@@ -24,6 +24,12 @@ export interface NodeTransport {
   copy(localPath: string, remotePath: string): Promise<void>;
 }
 
+export interface CreateOptions {
+  /** The state file that `up` will write: recorded on the machines, so that another `up` with another state file does not take them for leftovers. */
+  statePath: string;
+  signal?: AbortSignal;
+}
+
 export type MachineState = 'running' | 'stopped' | 'missing';
 
 export interface MachineHealth {
@@ -36,8 +42,10 @@ export interface Provider {
   readonly name: string;
   /** Throws a PrerequisiteError naming the fix for the first thing this machine lacks. */
   checkPrerequisites(): Promise<void>;
-  /** Creates the cluster of the plan from nothing and returns its state; on failure or abort (checked between steps) it throws and may leave resources for delete() to find. */
-  create(plan: ClusterPlan, progress: Progress, signal?: AbortSignal): Promise<ClusterState>;
+  /** Creates the cluster of the plan from nothing, recording statePath on its machines, and returns its state; on failure or abort (checked between steps) it throws and may leave resources for delete() to find. */
+  create(plan: ClusterPlan, progress: Progress, options: CreateOptions): Promise<ClusterState>;
+  /** Returns the state file path recorded on the named cluster's machines, if any machine exists. */
+  statePathOf(cluster: string): Promise<string | undefined>;
   /** Reports, for every node and helper machine of the state, whether it is running. */
   health(state: ClusterState): Promise<MachineHealth[]>;
   /** Lists what exists of the named cluster (machines, networks, host rules), found by labels and comments alone. */

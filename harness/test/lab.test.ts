@@ -162,6 +162,10 @@ describe('the lab, brought up once with the seed topology', () => {
     expect(again.stderr).toMatch(/cluster labtest is already up/);
     expect(again.stdout).toMatch(/my-k8s-worker-2\s+worker\s+10\.44\.0\.4\s+200\.200\.2\.0\/24\s+running/);
     expect((await mustReadState(cluster.statePath)).nodes.map((n) => n.id)).toEqual(state.nodes.map((n) => n.id));
+    // The same cluster under another state file is not a crashed up's leftovers.
+    const elsewhere = await runCli(['cluster', 'up', '--name', CLUSTER, '--state', `${cluster.statePath}.other`, ...RANGES]);
+    expect(elsewhere.code).toBe(2);
+    expect(elsewhere.stderr).toMatch(/cluster labtest already runs, described by .*state\.json: pass --state/);
     const other = await runCli(['cluster', 'up', ...cluster.args, ...RANGES, '--workers', '3']);
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/cluster labtest is already up, but not with --workers 3 \(it has 2\): run `\.\/cluster\.sh down` first/);

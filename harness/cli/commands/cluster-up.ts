@@ -1,10 +1,11 @@
 import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
-import { removeState, writeState, type ClusterState } from '../../cluster/state.ts';
+import { readState, removeState, writeState, type ClusterState } from '../../cluster/state.ts';
 import { outsideLine, statusTable } from '../../cluster/status-table.ts';
+import { resolve } from 'node:path';
 import { planDifferences } from '../../cluster/plan-diff.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import { Progress } from '../../progress.ts';
-import type { MachineHealth, Provider } from '../../providers/provider.ts';
+import type { MachineHealth } from '../../providers/provider.ts';
 import { intOption, stringOption, type OptionValues } from '../args.ts';
 import { clusterTarget, type ClusterTarget } from '../cluster-target.ts';
 import { CLUSTER_OPTIONS, type Command } from '../command.ts';
@@ -28,12 +29,13 @@ export const clusterUp: Command = {
     await progress.step('prerequisites', () => target.provider.checkPrerequisites());
     if (await reportIfUp(target, plan, values, progress)) return 0;
 
+    await refuseIfRunsElsewhere(target);
     const leftovers = await target.provider.leftovers(target.cluster);
     if (leftovers.length > 0) {
       await progress.step(`remove ${leftovers.length} leftovers of an earlier up`, () => target.provider.delete(target.cluster, new Progress(() => {})));
     }
     await removeState(target.statePath);
-    const state = await createOrCleanUp(target.provider, plan, progress, values.retain === true);
+    const state = await createOrCleanUp(target, plan, progress, values.retain === true);
     await progress.step('state file', () => writeState(target.statePath, state), () => target.statePath);
     print(state, await target.provider.health(state));
     progress.info(`cluster ${state.name} up in ${progress.elapsed()}`);
@@ -74,11 +76,27 @@ async function reportIfUp(target: ClusterTarget, plan: ClusterPlan, values: Opti
 }
 
 /**
+ * What exists of the cluster is a crashed up's leftovers only if no other state file
+ * describes it: `up --state B` must not tear down the cluster that state A describes.
+ */
+async function refuseIfRunsElsewhere(target: ClusterTarget): Promise<void> {
+  const recorded = await target.provider.statePathOf(target.cluster);
+  if (!recorded || resolve(recorded) === resolve(target.statePath)) return;
+  const other = await readState(recorded).catch(() => undefined);
+  if (other?.name === target.cluster) {
+    throw new UsageError(
+      `cluster ${target.cluster} already runs, described by ${recorded}: pass --state ${recorded} to use it, or --name to make another cluster`,
+    );
+  }
+}
+
+/**
  * Creates the cluster; if that fails or the user interrupts it (Ctrl-C, SIGTERM: the current
  * step ends first, a second signal stops at once), removes what it made, kind-style, unless
  * --retain. A SIGKILL leaves the resources for the next `up` or `down`, found by label.
  */
-async function createOrCleanUp(provider: Provider, plan: ClusterPlan, progress: Progress, retain: boolean): Promise<ClusterState> {
+async function createOrCleanUp(target: ClusterTarget, plan: ClusterPlan, progress: Progress, retain: boolean): Promise<ClusterState> {
+  const { provider, statePath } = target;
   const abort = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {
     progress.info(`${signal}: stopping after the current step (again to stop at once)`);
@@ -87,7 +105,7 @@ async function createOrCleanUp(provider: Provider, plan: ClusterPlan, progress: 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    return await provider.create(plan, progress, abort.signal);
+    return await provider.create(plan, progress, { statePath, signal: abort.signal });
   } catch (e) {
     if (!retain) {
       progress.info(`up ${abort.signal.aborted ? 'interrupted' : 'failed'}: removing what it made (--retain keeps it for debugging)`);

@@ -1,6 +1,6 @@
 import { GenericContainer, Wait, getContainerRuntimeClient, type StartedTestContainer } from 'testcontainers';
 import { MachineStartError, tail } from '../../errors.ts';
-import { labels, type LabRole } from './names.ts';
+import { LABEL_MACHINE, LABEL_STATE, labels, type LabRole } from './names.ts';
 
 export interface Attachment {
   /** The docker network name. */
@@ -10,6 +10,8 @@ export interface Attachment {
 
 export interface LabContainerSpec {
   cluster: string;
+  /** The state file of the cluster, as a label: see CreateOptions. */
+  statePath: string;
   role: LabRole;
   name: string;
   hostname: string;
@@ -35,7 +37,7 @@ export class LabContainer extends GenericContainer {
     const [first] = spec.attachments;
     this.withName(spec.name)
       .withHostname(spec.hostname)
-      .withLabels({ ...labels(spec.cluster, spec.role), 'cni-lab.machine': spec.hostname })
+      .withLabels({ ...labels(spec.cluster, spec.role), [LABEL_MACHINE]: spec.hostname, [LABEL_STATE]: spec.statePath })
       .withAddedCapabilities('NET_ADMIN', 'SYS_ADMIN', 'NET_RAW')
       .withSecurityOpt('apparmor=unconfined', 'seccomp=unconfined')
       .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'rw' }])

@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 export const LABEL_LAB = 'cni-lab';
 export const LABEL_CLUSTER = 'cni-lab.cluster';
 export const LABEL_ROLE = 'cni-lab.role';
+export const LABEL_MACHINE = 'cni-lab.machine';
+/** The state file that describes the cluster (see CreateOptions in provider.ts). */
+export const LABEL_STATE = 'cni-lab.state';
 
 /** The echo host's name in every machine's /etc/hosts (the seed probes echo.nmap.org). */
 export const ECHO_HOST_NAME = 'echo.nmap.org';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClusterState, NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import type { Progress } from '../../progress.ts';
-import type { MachineHealth, NodeTransport, Provider } from '../provider.ts';
+import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { need, type CreateContext } from './actions/action.ts';
 import { createActions } from './actions/index.ts';
 import { listContainers, removeContainers } from './containers.ts';
@@ -32,8 +32,8 @@ export class DockerProvider implements Provider {
     return checkDockerPrerequisites();
   }
 
-  async create(plan: ClusterPlan, progress: Progress, signal?: AbortSignal): Promise<ClusterState> {
-    const ctx: CreateContext = { plan, echoSecret: randomBytes(8).toString('hex'), containerIds: new Map() };
+  async create(plan: ClusterPlan, progress: Progress, { statePath, signal }: CreateOptions): Promise<ClusterState> {
+    const ctx: CreateContext = { plan, statePath, echoSecret: randomBytes(8).toString('hex'), containerIds: new Map() };
     for (const action of createActions()) {
       signal?.throwIfAborted();
       await progress.step(action.title(ctx), () => action.execute(ctx), (note) => note ?? '');
@@ -79,6 +79,10 @@ export class DockerProvider implements Provider {
       const s = running.get(containerName(state.name, name));
       return { name, state: s === undefined ? 'missing' : s === 'running' ? 'running' : 'stopped' };
     });
+  }
+
+  async statePathOf(cluster: string): Promise<string | undefined> {
+    return (await listContainers(cluster)).map((c) => c.statePath).find(Boolean);
   }
 
   async leftovers(cluster: string): Promise<string[]> {

@@ -5,6 +5,8 @@ import type { NodeImage } from '../node-image.ts';
 /** What the create actions share: the plan, and what earlier actions made. */
 export interface CreateContext {
   readonly plan: ClusterPlan;
+  /** The state file `up` writes, recorded on every machine (label cni-lab.state). */
+  readonly statePath: string;
   /** The passphrase of every nping echo server in the lab. */
   readonly echoSecret: string;
   image?: NodeImage;

@@ -8,13 +8,13 @@ import { settleAll } from './settle-all.ts';
 export const startMachines: Action = {
   title: (ctx) => `machines: ${ctx.plan.nodes.length} nodes, router, echo host`,
   async execute(ctx) {
-    const specs = machineSpecs(ctx.plan, need(ctx.image, 'node image').tag, ctx.echoSecret);
+    const specs = machineSpecs(ctx.plan, need(ctx.image, 'node image').tag, ctx.echoSecret, ctx.statePath);
     const started = await settleAll(specs.map((s) => startLabContainer(s)));
     specs.forEach((s, i) => ctx.containerIds.set(s.hostname, started[i]!.getId()));
   },
 };
 
-export function machineSpecs(plan: ClusterPlan, image: string, echoSecret: string): LabContainerSpec[] {
+export function machineSpecs(plan: ClusterPlan, image: string, echoSecret: string, statePath: string): LabContainerSpec[] {
   const c = plan.cluster;
   const vpc = networkName(c, 'vpc');
   const outside = networkName(c, 'outside');
@@ -22,7 +22,7 @@ export function machineSpecs(plan: ClusterPlan, image: string, echoSecret: strin
     { host: ECHO_HOST_NAME, ipAddress: plan.echoHostIp },
     ...plan.nodes.map((n) => ({ host: n.name, ipAddress: n.ip })),
   ];
-  const base = { cluster: c, image, env: { CNI_LAB_ECHO_SECRET: echoSecret, CNI_LAB_NAMESERVER: plan.echoHostIp }, extraHosts: hosts };
+  const base = { cluster: c, statePath, image, env: { CNI_LAB_ECHO_SECRET: echoSecret, CNI_LAB_NAMESERVER: plan.echoHostIp }, extraHosts: hosts };
   return [
     {
       ...base, role: 'router', name: containerName(c, 'router'), hostname: 'router',
