@@ -1,0 +1,66 @@
+/**
+ * The matrix end to end, and proof that it can fail: the same `npm run test:e2e` against a
+ * correct plugin (all green) and against deliberately broken setups, each of which must
+ * turn exactly its own cells red, in the JUnit and on the matrix page, and nothing else.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Cell } from '../matrix/expand.ts';
+import { defaultStatePath, readState } from '../cluster/state.ts';
+import { hostExec } from '../host-exec.ts';
+import { getProvider } from '../providers/index.ts';
+import { failedIds, runE2e, type E2eRun } from './e2e-run.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const RUN_MS = 900_000;
+
+function expectExactlyRed(run: E2eRun, affected: (c: Cell) => boolean): void {
+  const cells = run.matrix.filter((r) => r.status !== 'skipped');
+  expect(cells.length, run.output.slice(-3000)).toBeGreaterThan(0);
+  const predicted = cells.filter((r) => affected(r.cell)).map((r) => r.cell.id).sort();
+  expect(predicted.length, 'a broken setup must affect some cells').toBeGreaterThan(0);
+  const { junit, matrix } = failedIds(run);
+  expect(matrix).toEqual(predicted);
+  expect(junit).toEqual(predicted);
+  expect(run.exitCode).not.toBe(0);
+}
+
+describe('npm run test:e2e', () => {
+  it('ends green with our plugin and writes every report', async () => {
+    const run = await runE2e([]);
+    expect(run.exitCode, run.output.slice(-4000)).toBe(0);
+    expect(failedIds(run)).toEqual({ junit: [], matrix: [] });
+    expect(run.matrix.filter((r) => r.status === 'passed').length).toBeGreaterThanOrEqual(100);
+    for (const f of ['reports/html/index.html', 'reports/junit.xml', 'reports/results.json', 'reports/matrix/index.html', 'reports/matrix/screenshot.png']) {
+      expect(existsSync(resolve(ROOT, f)), f).toBe(true);
+    }
+  }, RUN_MS);
+
+  it('the reference bridge with ipMasq: true turns exactly the cross-node pod-to-pod and pod-to-node cells red', async () => {
+    const run = await runE2e(['--plugin', '/usr/lib/cni/bridge', '--config', 'e2e/broken/reference-bridge-masq.conf.jsonnet']);
+    // Its chain exempts only the node's own pod subnet: everything else from a pod is NATed.
+    expectExactlyRed(run, (c) => c.source.kind === 'pod' && (c.destination.kind === 'pod' || c.destination.kind === 'node') && c.destination.node !== c.source.node);
+  }, RUN_MS);
+
+  it('our plugin without masquerade turns exactly the pod-to-outside cells red', async () => {
+    const run = await runE2e(['--plugin', 'dist/my-cni-plugin', '--config', 'e2e/broken/no-masquerade.conf.jsonnet']);
+    expectExactlyRed(run, (c) => c.source.kind === 'pod' && c.destination.kind === 'outside');
+  }, RUN_MS);
+
+  it("a node without the route to another node's pod subnet turns exactly the paths through it red", async () => {
+    await hostExec(['./cluster.sh', 'up'], { what: 'cluster up' });
+    const state = (await readState(defaultStatePath('lab')))!;
+    const [w1, w2] = state.nodes.filter((n) => n.role === 'worker');
+    // worker-1 loses its route to worker-2's pod subnet (the lab's counterpart of a VPC route).
+    await getProvider(state.provider).transport(state, w1!).exec(['ip', 'route', 'del', w2!.podCidr], { what: 'break the route' });
+    const run = await runE2e([]);
+    // Its traffic to worker-2's pods now takes the default route to the lab's router, which,
+    // like a VPC, forwards between the host and pod networks (node-to-pod still works) but
+    // not from pod to pod: every pod-to-pod path between the two workers breaks, both ways
+    // (a reply is a path too).
+    const podOn = (e: Cell['source'], node: string) => e.kind === 'pod' && e.node === node;
+    const [a, b] = [w1!.name, w2!.name];
+    expectExactlyRed(run, (c) => (podOn(c.source, a) && podOn(c.destination, b)) || (podOn(c.source, b) && podOn(c.destination, a)));
+  }, RUN_MS);
+});
