@@ -75,17 +75,35 @@ export async function ensureNodeImage(): Promise<NodeImage> {
 }
 
 /**
- * The build writes a root file system tarball (about 300 MB) to one fixed place in the lab's
- * cache rather than a fresh temporary directory: an up killed during the build leaves at most
- * one, and the next build starts by removing it.
+ * The build writes a root file system tarball (about 300 MB) under the lab's cache, in a
+ * directory named after the building process: two `up`s may build at once without touching
+ * each other's files, and a build killed halfway leaves a directory that the next build
+ * removes once its process is gone.
  */
-const BUILD_DIR = join(LAB_CACHE_DIR, 'image-build');
+const BUILD_ROOT = join(LAB_CACHE_DIR, 'image-build');
+
+async function removeAbandonedBuilds(): Promise<void> {
+  const entries = await readdir(BUILD_ROOT).catch(() => []);
+  for (const name of entries) {
+    if (/^\d+$/.test(name) && !processAlive(Number(name))) await rm(join(BUILD_ROOT, name), { recursive: true, force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 async function buildNodeImage(tag: string): Promise<void> {
   const mirror = await aptMirror(SUITE);
   // mmdebstrap splits a hook on spaces.
   if (/\s/.test(ROOTFS_DIR)) throw new Error(`the checkout's path has a space, which mmdebstrap's sync-in hook cannot take: ${ROOTFS_DIR}`);
-  const work = BUILD_DIR;
+  await removeAbandonedBuilds();
+  const work = join(BUILD_ROOT, String(process.pid));
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   try {
@@ -119,7 +137,7 @@ async function buildNodeImage(tag: string): Promise<void> {
   await removeOtherNodeImages(tag);
 }
 
-/** Node images of earlier inputs are never used again; those no container uses are removed. */
+/** Node images of earlier inputs are never used again; those no container uses are removed, and untagged ones. */
 async function removeOtherNodeImages(keep: string): Promise<void> {
   const res = await hostExec(
     ['docker', 'images', '--filter', `label=${LABEL_LAB}=1`, '--format', '{{.Repository}}:{{.Tag}}'],
@@ -128,4 +146,9 @@ async function removeOtherNodeImages(keep: string): Promise<void> {
   for (const old of res.stdout.split('\n').filter((t) => t.startsWith('cni-lab-node:') && t !== keep)) {
     await hostExec(['docker', 'rmi', old], { what: `remove old node image ${old}`, allowFailure: true });
   }
+  // Two ups that built at once both tagged the image; the first one's is now untagged.
+  await hostExec(['docker', 'image', 'prune', '--force', '--filter', `label=${LABEL_LAB}=1`], {
+    what: 'remove untagged node images',
+    allowFailure: true,
+  });
 }
