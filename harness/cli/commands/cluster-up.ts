@@ -1,7 +1,7 @@
+import { resolve } from 'node:path';
 import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
 import { readState, removeState, writeState, type ClusterState } from '../../cluster/state.ts';
 import { outsideLine, statusTable } from '../../cluster/status-table.ts';
-import { resolve } from 'node:path';
 import { planDifferences } from '../../cluster/plan-diff.ts';
 import { InterruptedError, UsageError } from '../../errors.ts';
 import { Progress } from '../../progress.ts';
