@@ -19,16 +19,29 @@ export interface IpRoute {
   dev?: string;
 }
 
-/** `ip` on the host, or inside the namespace at `netns` (a path, so nsenter rather than `ip -n`). */
+/**
+ * `ip` on the host, or inside the namespace at `netns`: `ip -n NAME` for a named namespace
+ * (runtimes put theirs in /run/netns), nsenter for any other path (/proc/PID/ns/net).
+ */
 export function ipArgv(args: string[], netns?: string): string[] {
-  return netns ? ['nsenter', `--net=${netns}`, 'ip', ...args] : ['ip', ...args];
+  if (!netns) return ['ip', ...args];
+  const named = /^\/(?:var\/)?run\/netns\/([^/]+)$/.exec(netns);
+  return named ? ['ip', '-n', named[1]!, ...args] : ['nsenter', `--net=${netns}`, 'ip', ...args];
 }
 
+type BatchOutput = Output & { failedLine?: number };
+
 /** Runs several `ip` commands in one process: each spawn costs milliseconds on the ADD path. */
-export function ipBatch(lines: string[], opts: { netns?: string; what: string }): Output & { failedLine?: number } {
-  const input = lines.join('\n') + '\n';
-  const argv = ipArgv(['-batch', '-'], opts.netns);
-  const out = run(argv, { input });
+export function ipBatch(lines: string[], opts: { netns?: string; what: string }): BatchOutput {
+  return batchOutput(run(ipArgv(['-batch', '-'], opts.netns), { input: lines.join('\n') + '\n' }));
+}
+
+/** ipBatch without blocking, so that other commands of the call (IPAM) run meanwhile. */
+export async function ipBatchAsync(lines: string[], opts: { netns?: string; what: string }): Promise<BatchOutput> {
+  return batchOutput(await runAsync(ipArgv(['-batch', '-'], opts.netns), { input: lines.join('\n') + '\n' }));
+}
+
+function batchOutput(out: Output): BatchOutput {
   if (out.exitCode === 0) return out;
   const line = /Command failed -:(\d+)/.exec(out.stderr);
   return { ...out, failedLine: line ? Number(line[1]) : undefined };

@@ -1,7 +1,7 @@
 import type { NetConf } from './config.ts';
 import type { CniEnv } from './env.ts';
 import { CniError, ErrorCode } from './errors.ts';
-import { run } from './exec.ts';
+import { run, runAsync } from './exec.ts';
 import { normalizeResult, type Result } from './result.ts';
 import { compareVersions, isSupported } from './versions.ts';
 
@@ -19,12 +19,12 @@ export function findIpamPlugin(conf: NetConf, env: CniEnv): string {
  * Runs the IPAM plugin with the same config bytes and environment, overriding the
  * command (and, for GC's clean-up, the attachment). Its own error JSON is passed on.
  */
-export function delegate(
+export async function delegate(
   conf: NetConf,
   env: CniEnv,
   command: string,
   attachment?: { containerId: string; ifname: string },
-): string {
+): Promise<string> {
   const plugin = findIpamPlugin(conf, env);
   const childEnv: NodeJS.ProcessEnv = { ...process.env, CNI_COMMAND: command };
   if (attachment) {
@@ -32,12 +32,12 @@ export function delegate(
     childEnv.CNI_IFNAME = attachment.ifname;
     childEnv.CNI_NETNS = '';
   }
-  let out = run([plugin], { input: conf.raw, env: childEnv });
+  let out = await runAsync([plugin], { input: conf.raw, env: childEnv });
   if (out.exitCode !== 0 && ipamError(out.stdout)?.code === ErrorCode.IncompatibleVersion) {
     // An older IPAM plugin (host-local 1.1.1 in Debian 12 stops at 1.0.0) gets the config in
     // the newest version both of us speak; its answer is normalised like any other result.
     const common = ipamVersions(conf, env).filter((v) => isSupported(v) && compareVersions(v, conf.cniVersion) <= 0).sort(compareVersions).pop();
-    if (common) out = run([plugin], { input: JSON.stringify({ ...conf.json, cniVersion: common }), env: childEnv });
+    if (common) out = await runAsync([plugin], { input: JSON.stringify({ ...conf.json, cniVersion: common }), env: childEnv });
   }
   if (out.exitCode === 0) return out.stdout;
   const err = ipamError(out.stdout);
@@ -57,8 +57,8 @@ function ipamError(stdout: string): { code?: number; msg?: string; details?: str
   }
 }
 
-export function ipamAdd(conf: NetConf, env: CniEnv): Result {
-  const stdout = delegate(conf, env, 'ADD');
+export async function ipamAdd(conf: NetConf, env: CniEnv): Promise<Result> {
+  const stdout = await delegate(conf, env, 'ADD');
   let parsed: unknown;
   try {
     parsed = JSON.parse(stdout);

@@ -2,7 +2,7 @@ import type { NetConf } from '../config.ts';
 import type { CniEnv } from '../env.ts';
 import { CniError, ErrorCode } from '../errors.ts';
 import { commandFailed } from '../exec.ts';
-import { deleteLink, ipBatch, mustIpBatch, showLink } from '../ip.ts';
+import { deleteLink, ipBatch, ipBatchAsync, mustIpBatch, showLink } from '../ip.ts';
 import { delegate, ipamAdd } from '../ipam.ts';
 import { ensureRules } from '../iptables.ts';
 import { contains, formatCidr, formatNetwork, macForIPv4, parseCidr, parseIPv4 } from '../ipv4.ts';
@@ -20,14 +20,19 @@ import { ensureIpForward } from '../sysctl.ts';
  */
 export async function cmdAdd(conf: NetConf, env: CniEnv, log: Logger): Promise<Result> {
   await checkNetns(env.netns);
+  const veth = hostVethName(env.containerId, env.ifname);
+  // The same attachment again: refused before anything runs, so its address stays its own.
+  if (await Bun.file(`/sys/class/net/${veth}/ifindex`).exists()) throw interfaceExists(env, veth);
+  // The rules check and the IPAM plugin run beside the veth work: they do not depend on it.
   const rules = ensureRules(conf);
-  const undo: { what: string; fn: () => void }[] = [];
+  const ipamResult = ipamAdd(conf, env);
+  const allocated = ipamResult.then(() => true, () => false);
+  const undo: { what: string; fn: () => unknown }[] = [];
   try {
-    const veth = attachVeth(conf, env, log);
+    await attachVeth(conf, env, veth, log);
     undo.push({ what: `delete ${veth}`, fn: () => deleteLink(veth) });
 
-    const ipam = ipamAdd(conf, env);
-    undo.push({ what: 'release the address', fn: () => delegate(conf, env, 'DEL') });
+    const ipam = await ipamResult;
     const ip = podAddress(conf, ipam);
     const routes = podRoutes(ipam.routes, conf.gateway);
     configurePod(conf, env, formatCidr(ip), routes);
@@ -49,9 +54,10 @@ export async function cmdAdd(conf: NetConf, env: CniEnv, log: Logger): Promise<R
     return conf.prevResult ? appendResult(normalizeResult(conf.prevResult, 'prevResult'), ours) : ours;
   } catch (err) {
     await rules.catch(() => undefined);
+    if (await allocated) undo.push({ what: 'release the address', fn: () => delegate(conf, env, 'DEL') });
     for (const step of undo.reverse()) {
       try {
-        step.fn();
+        await step.fn();
       } catch (undoErr) {
         log.warn(`rollback: could not ${step.what}: ${(undoErr as Error).message}`);
       }
@@ -68,8 +74,7 @@ const bridgeMac = (conf: NetConf): string => macForIPv4(parseIPv4(conf.gateway)!
  * and creates the pair with the pod end directly in the pod's namespace, attached,
  * hairpinned and up. Only when the bridge is missing does a second step create it.
  */
-function attachVeth(conf: NetConf, env: CniEnv, log: Logger): string {
-  const veth = hostVethName(env.containerId, env.ifname);
+async function attachVeth(conf: NetConf, env: CniEnv, veth: string, log: Logger): Promise<void> {
   const prefix = conf.podSubnet.prefix;
   const lines = [
     `link set dev ${conf.bridge} up`,
@@ -80,18 +85,13 @@ function attachVeth(conf: NetConf, env: CniEnv, log: Logger): string {
     `link set dev ${veth} type bridge_slave hairpin ${conf.hairpinMode ? 'on' : 'off'}`,
     `link set dev ${veth} up`,
   ];
-  let out = ipBatch(lines, { what: 'attaching veth' });
+  let out = await ipBatchAsync(lines, { what: 'attaching veth' });
   if (out.failedLine === 1 && /Cannot find device|does not exist/.test(out.stderr)) {
     createBridge(conf, log);
-    out = ipBatch(lines, { what: 'attaching veth' });
+    out = await ipBatchAsync(lines, { what: 'attaching veth' });
   }
-  if (out.exitCode === 0) return veth;
-  if (out.failedLine === 3 && /File exists/.test(out.stderr)) {
-    throw new CniError(
-      ErrorCode.InterfaceExists,
-      `interface ${env.ifname} already exists for container ${env.containerId} (in ${env.netns}, or its host end ${veth}): DEL the earlier attachment first`,
-    );
-  }
+  if (out.exitCode === 0) return;
+  if (out.failedLine === 3 && /File exists/.test(out.stderr)) throw interfaceExists(env, veth);
   if ((out.failedLine ?? 0) > 3) deleteLink(veth);
   const kind = showLink(conf.bridge)?.linkinfo?.info_kind;
   if (kind && kind !== 'bridge') {
@@ -99,6 +99,12 @@ function attachVeth(conf: NetConf, env: CniEnv, log: Logger): string {
   }
   throw commandFailed(`attaching ${env.ifname} to ${conf.bridge}`, ['ip', '-batch', '-'], out, lines.join('\n') + '\n');
 }
+
+const interfaceExists = (env: CniEnv, veth: string): CniError =>
+  new CniError(
+    ErrorCode.InterfaceExists,
+    `interface ${env.ifname} already exists for container ${env.containerId} (in ${env.netns}, or its host end ${veth}): DEL the earlier attachment first`,
+  );
 
 function createBridge(conf: NetConf, log: Logger): void {
   const create = [`link add ${conf.bridge} address ${bridgeMac(conf)} mtu ${conf.mtu} type bridge`];

@@ -20,7 +20,7 @@ export async function cmdCheck(conf: NetConf, env: CniEnv): Promise<void> {
   }
   await checkNetns(env.netns);
   const prev = normalizeResult(conf.prevResult, 'prevResult');
-  delegate(conf, env, 'CHECK');
+  await delegate(conf, env, 'CHECK');
   const problems = [
     ...checkBridge(conf, prev),
     ...checkVeth(conf, env, prev),

@@ -15,12 +15,7 @@ import { hostVethName } from '../names.ts';
 export async function cmdDel(conf: NetConf, env: CniEnv, log: Logger): Promise<void> {
   const veth = hostVethName(env.containerId, env.ifname);
   const link = deleteLinkAsync(veth);
-  let ipamError: unknown;
-  try {
-    delegate(conf, env, 'DEL');
-  } catch (err) {
-    ipamError = err;
-  }
-  if (await link) log.info(`deleted ${veth} and ${env.ifname}`);
-  if (ipamError) throw ipamError;
+  const [linkDone, ipamDone] = await Promise.allSettled([link, delegate(conf, env, 'DEL')]);
+  if (linkDone.status === 'fulfilled' && linkDone.value) log.info(`deleted ${veth} and ${env.ifname}`);
+  for (const done of [linkDone, ipamDone]) if (done.status === 'rejected') throw done.reason;
 }

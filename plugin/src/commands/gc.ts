@@ -37,7 +37,7 @@ export async function cmdGc(conf: NetConf, env: CniEnv, log: Logger): Promise<vo
   }
   if (ipamVersions(conf, env).includes('1.1.0')) {
     try {
-      delegate(conf, env, 'GC');
+      await delegate(conf, env, 'GC');
     } catch (err) {
       errors.push((err as Error).message);
     }
@@ -45,7 +45,7 @@ export async function cmdGc(conf: NetConf, env: CniEnv, log: Logger): Promise<vo
     for (const a of await hostLocalReservations(conf)) if (!valid.has(key(a))) stale.set(key(a), a);
     for (const a of stale.values()) {
       try {
-        delegate(conf, env, 'DEL', a);
+        await delegate(conf, env, 'DEL', a);
         log.info(`gc: released the address of ${key(a)}`);
       } catch (err) {
         errors.push((err as Error).message);

@@ -29,7 +29,7 @@ export async function cmdStatus(conf: NetConf, env: CniEnv): Promise<void> {
   }
   if (ipamFound && ipamVersions(conf, env).includes('1.1.0')) {
     try {
-      delegate(conf, env, 'STATUS');
+      await delegate(conf, env, 'STATUS');
     } catch (err) {
       reasons.push((err as Error).message);
     }
