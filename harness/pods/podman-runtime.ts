@@ -48,10 +48,12 @@ export class PodmanRuntime implements PodRuntime {
         'no CNI plugin is installed on these nodes: run ./plugin.sh install first',
       );
     }
+    // The image (and my-nping) go to every node, not only to those that get pods now: a
+    // later pod may land anywhere, and my-nping probes from any node, the master included.
+    if (image) await settleAll(this.state.nodes.map((n) => importPodImage(this.on(n), image)));
     const results = await settleAll(
       byNode.map(async ({ n, mine }, i) => {
         const node = this.on(n);
-        if (image) await importPodImage(node, image);
         // One pod at a time per node, each with its own kube play: a failed ADD is then that pod's alone.
         const out: ApplyResult[] = [];
         for (const p of mine) out.push(await this.play(node, n, p, installed[i]!.network, running.has(p.name)));

@@ -93,6 +93,15 @@ describe('my-cni-plugin on the lab: ./plugin.sh install, pods.yaml on podman, de
     }
   });
 
+  it('my-nping and the pod image are on every node, the master (which runs no pod) included', async () => {
+    const master = lab.state.nodes.find((n) => n.role === 'control-plane')!;
+    const node = machine(lab.state, master.name);
+    expect((await node.exec(['podman', 'image', 'exists', 'localhost/cni-lab-pod:latest'], { allowFailure: true })).exitCode).toBe(0);
+    const res = await node.exec(['my-nping', pod('pod-2').ip], { allowFailure: true });
+    expect(res.exitCode, `${master.name} -> pod-2\n${res.stdout}${res.stderr}`).toBe(0);
+    expect(captured(res.stdout)).toEqual([expect.stringMatching(new RegExp(`^TCP ${ip4(master.ip)}:\\d+ > ${ip4(pod('pod-2').ip)}:80 `))]);
+  });
+
   it("exec returns the command's exit code; logs shows the echo server's output", async () => {
     const miss = await lab.cli(['exec', 'pod-1', '--', 'my-nping', '200.61.2.250']);
     expect(miss.code).toBe(1);
