@@ -13,6 +13,8 @@ export interface E2eRun {
   junit: Map<string, 'passed' | 'failed'>;
   /** The matrix page's data, reports/matrix/index.json. */
   matrix: CellResult[];
+  /** Cell id -> names of the attachments of its last attempt, from reports/results.json. */
+  attachments: Map<string, string[]>;
 }
 
 export function runE2e(args: string[], env: Record<string, string> = {}): Promise<E2eRun> {
@@ -24,7 +26,7 @@ export function runE2e(args: string[], env: Record<string, string> = {}): Promis
     child.on('error', fail);
     child.on('close', (code) => {
       try {
-        done({ exitCode: code ?? -1, output, junit: readJunit(), matrix: readMatrix() });
+        done({ exitCode: code ?? -1, output, junit: readJunit(), matrix: readMatrix(), attachments: readAttachments() });
       } catch (err) {
         fail(new Error(`${String(err)}\n--- test:e2e output ---\n${output.slice(-4000)}`));
       }
@@ -58,4 +60,23 @@ export function failedIds(run: E2eRun): { junit: string[]; matrix: string[] } {
     junit: [...run.junit].filter(([, s]) => s === 'failed').map(([id]) => id).sort(),
     matrix: run.matrix.filter((r) => r.status === 'failed').map((r) => r.cell.id).sort(),
   };
+}
+
+interface JsonSuite {
+  suites?: JsonSuite[];
+  specs?: { title: string; tests: { results: { attachments: { name: string }[] }[] }[] }[];
+}
+
+function readAttachments(): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const walk = (s: JsonSuite): void => {
+    for (const spec of s.specs ?? []) {
+      const results = spec.tests[0]?.results ?? [];
+      out.set(spec.title, results.at(-1)?.attachments.map((a) => a.name) ?? []);
+    }
+    for (const child of s.suites ?? []) walk(child);
+  };
+  const report = JSON.parse(readFileSync(resolve(ROOT, 'reports/results.json'), 'utf8')) as JsonSuite;
+  walk(report);
+  return out;
 }

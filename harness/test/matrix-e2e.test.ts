@@ -24,6 +24,11 @@ function expectExactlyRed(run: E2eRun, affected: (c: Cell) => boolean): void {
   expect(matrix).toEqual(predicted);
   expect(junit).toEqual(predicted);
   expect(run.exitCode).not.toBe(0);
+  // A failed cell carries its evidence: the raw probe, and each involved node's state.
+  const first = run.matrix.find((r) => r.status === 'failed')!;
+  const nodes = [first.cell.source.node, first.cell.destination.node].filter((n): n is string => Boolean(n));
+  const expected = ['nping', ...nodes.flatMap((n) => ['ip addr', 'ip route', 'iptables-save', 'plugin log'].map((what) => `${n}: ${what}`))];
+  expect(run.attachments.get(first.cell.id)).toEqual(expect.arrayContaining(expected));
 }
 
 describe('npm run test:e2e', () => {
