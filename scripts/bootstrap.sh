@@ -12,8 +12,9 @@ command -v apt-get >/dev/null || die "apt-get not found: the setup expects Debia
 
 # iproute2/iptables/util-linux: the plugin's datapath; containernetworking-plugins: the
 # reference bridge + host-local; nmap: nping; jsonnet: config templates; docker.io and
-# mmdebstrap: the lab's nodes; chromium: screenshots of the reports.
-PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap chromium)
+# mmdebstrap: the lab's nodes; chromium: screenshots of the reports; openssh-server/-client:
+# the SSH node transport's tests start their own sshd on loopback (VM nodes, issue 6).
+PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap chromium openssh-server openssh-client)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,123 @@
+/**
+ * The SSH node transport against a real sshd that this test starts on loopback, with a
+ * key pair it generates: the transport the qemu and ssh providers will use (issue 6).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandError } from '../errors.ts';
+import { SshConnectError, openSsh, type SshTarget } from '../providers/ssh/connection.ts';
+import { SshTransport } from '../providers/ssh/transport.ts';
+
+let dir: string;
+let sshd: ChildProcess;
+let target: SshTarget;
+let transport: SshTransport;
+
+/** A free port on loopback, from the kernel. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cni-lab-sshd-'));
+  for (const [file, type] of [['host_key', 'ed25519'], ['client_key', 'ed25519']]) {
+    const r = spawnSync('ssh-keygen', ['-q', '-t', type!, '-N', '', '-f', join(dir, file!)], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ssh-keygen: ${r.stderr}`);
+  }
+  writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'client_key.pub')));
+  const port = await freePort();
+  writeFileSync(
+    join(dir, 'sshd_config'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      'PermitRootLogin prohibit-password',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'Subsystem sftp internal-sftp',
+    ].join('\n') + '\n',
+  );
+  mkdirSync('/run/sshd', { recursive: true });
+  sshd = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let sshdLog = '';
+  sshd.stderr!.on('data', (d) => (sshdLog += d));
+  target = { host: '127.0.0.1', port, user: 'root', privateKey: readFileSync(join(dir, 'client_key')), readyTimeoutMs: 5_000 };
+  // sshd is ready once it accepts a connection: retry until a deadline, never a fixed sleep.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      transport = new SshTransport('vm-1', await openSsh('vm-1', target), target);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`sshd did not accept connections: ${(err as Error).message}\n${sshdLog}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+});
+
+afterAll(() => {
+  transport?.close();
+  sshd?.kill('SIGTERM');
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the SSH node transport', () => {
+  it('runs argv exactly, whatever characters the arguments hold', async () => {
+    const args = ['a b', "it's", '$HOME', '`id`', 'x;y', '*', ''];
+    const res = await transport.exec(['printf', '%s\\n', ...args]);
+    expect(res.stdout).toBe(args.map((a) => `${a}\n`).join(''));
+    expect(res.exitCode).toBe(0);
+  });
+
+  it('keeps stdout and stderr apart and returns the exit code when asked to', async () => {
+    const res = await transport.exec(['sh', '-c', 'echo out; echo err >&2; exit 3'], { allowFailure: true });
+    expect(res).toEqual({ stdout: 'out\n', stderr: 'err\n', exitCode: 3 });
+  });
+
+  it('throws on a non-zero exit, naming the node and a command that reproduces it', async () => {
+    const err = (await transport.exec(['ls', '/no such dir'], { what: 'list' }).catch((e: unknown) => e)) as CommandError;
+    expect(err).toBeInstanceOf(CommandError);
+    expect(err.message).toMatch(/^list on vm-1 failed \(exit 2\): .*No such file/);
+    expect(err.command.startsWith(`ssh -p ${target.port} root@127.0.0.1 -- `)).toBe(true);
+    // The printed command, pasted into a shell, fails the same way.
+    const pasted = spawnSync('sh', ['-c', err.command.replace(/^ssh /, `ssh -i ${join(dir, 'client_key')} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR `)], { encoding: 'utf8' });
+    expect(pasted.status).toBe(2);
+  });
+
+  it('copies a file with its mode', async () => {
+    const local = join(dir, 'tool.sh');
+    writeFileSync(local, '#!/bin/sh\necho copied\n', { mode: 0o750 });
+    const remote = join(dir, 'remote-tool.sh');
+    await transport.copy(local, remote);
+    expect((await transport.exec([remote])).stdout).toBe('copied\n');
+    expect(statSync(remote).mode & 0o777).toBe(0o750);
+  });
+
+  it('runs 30 commands at once over the one connection, more than the 10 sessions sshd allows', async () => {
+    const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => transport.exec(['echo', String(i)])));
+    expect(outs.map((o) => o.stdout)).toEqual(Array.from({ length: 30 }, (_, i) => `${i}\n`));
+  });
+
+  it('names the node and the address when nothing answers', async () => {
+    const port = await freePort();
+    const err = await openSsh('vm-9', { ...target, port }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SshConnectError);
+    expect((err as Error).message).toBe(`cannot reach vm-9 over SSH at root@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+});
