@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
@@ -21,12 +21,16 @@ it('headless Chromium shows every cell of a rendered matrix, coloured, in a non-
   const dir = mkdtempSync(join(tmpdir(), 'matrix-page-'));
   const html = join(dir, 'index.html');
   writeFileSync(html, renderMatrixPage(results, { title: 't', provider: 'docker', plugin: 'p', startedAt: 'now', durationMs: 1 }));
-  const check = await checkMatrixPage(html, join(dir, 'shot.png'), results.map((r) => r.cell.id));
-  expect(check.problems).toEqual([]);
-  expect(check.cells).toBe(12);
-  expect(check.byStatus).toEqual({ passed: 4, failed: 4, flaky: 4 });
-  // A PNG with real content: a blank page compresses to a few hundred bytes.
-  const png = readFileSync(check.screenshot);
-  expect(png.subarray(1, 4).toString()).toBe('PNG');
-  expect(png.length).toBeGreaterThan(10_000);
+  try {
+    const check = await checkMatrixPage(html, join(dir, 'shot.png'), results.map((r) => r.cell.id));
+    expect(check.problems).toEqual([]);
+    expect(check.cells).toBe(12);
+    expect(check.byStatus).toEqual({ passed: 4, failed: 4, flaky: 4 });
+    // A PNG with real content: a blank page compresses to a few hundred bytes.
+    const png = readFileSync(check.screenshot);
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 60_000);

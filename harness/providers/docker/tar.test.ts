@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,12 +8,16 @@ import { singleFileTar } from './tar.ts';
 describe('singleFileTar', () => {
   it('makes an archive that tar extracts with the same content and mode', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tar-'));
-    const data = Buffer.from('#!/bin/sh\necho hi\n'.repeat(100));
-    await writeFile(join(dir, 'a.tar'), singleFileTar('my-cni-plugin', data, 0o755));
-    const res = spawnSync('tar', ['-xf', 'a.tar'], { cwd: dir, encoding: 'utf8' });
-    expect(res.stderr).toBe('');
-    expect(await readFile(join(dir, 'my-cni-plugin'))).toEqual(data);
-    expect((await stat(join(dir, 'my-cni-plugin'))).mode & 0o777).toBe(0o755);
+    try {
+      const data = Buffer.from('#!/bin/sh\necho hi\n'.repeat(100));
+      await writeFile(join(dir, 'a.tar'), singleFileTar('my-cni-plugin', data, 0o755));
+      const res = spawnSync('tar', ['-xf', 'a.tar'], { cwd: dir, encoding: 'utf8' });
+      expect(res.stderr).toBe('');
+      expect(await readFile(join(dir, 'my-cni-plugin'))).toEqual(data);
+      expect((await stat(join(dir, 'my-cni-plugin'))).mode & 0o777).toBe(0o755);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('pads to whole 512-byte blocks', () => {
