@@ -41,7 +41,6 @@ export default class MatrixReporter implements Reporter {
       const status: CellStatus = outcome === 'flaky' ? 'flaky' : outcome === 'skipped' ? 'skipped' : outcome === 'expected' ? 'passed' : 'failed';
       return { ...cell, status, attempts: status === 'skipped' ? 0 : attempts };
     });
-    const first = results[0]!;
     const html = renderMatrixPage(results, {
       title: this.title,
       provider: process.env.LAB_PROVIDER ?? 'docker',
@@ -52,7 +51,7 @@ export default class MatrixReporter implements Reporter {
     mkdirSync(dirname(this.outputFile), { recursive: true });
     writeFileSync(this.outputFile, html);
     writeFileSync(this.outputFile.replace(/\.html$/, '.json'), JSON.stringify(results, null, 2));
-    console.log(`matrix: ${results.length} cells (${first.cell.scenario}…) -> ${this.outputFile}`);
+    console.log(`matrix: ${results.length} cells -> ${this.outputFile}`);
   }
 
   printsToStdio(): boolean {

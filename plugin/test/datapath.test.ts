@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseNping } from '../../harness/matrix/nping-output.ts';
 import { TestNode, add, addNetns, destroyAll, must } from './lab-netns.ts';
 
 const SECRET = 'cni-test';
@@ -35,8 +36,8 @@ function sourceSeen(fromNs: string, to: string, proto: string): string | undefin
   const args = { tcp: ['--tcp', '-p', '80'], udp: ['--udp', '-p', '53'], icmp: ['--icmp'] }[proto]!;
   for (let attempt = 0; attempt < 3; attempt++) {
     const out = must(['ip', 'netns', 'exec', fromNs, 'nping', '--echo-client', SECRET, '--no-crypto', ...args, '-c', '1', '--delay', '200ms', to]);
-    const capt = /^CAPT \([\d.]+s\) (?:TCP |UDP |ICMP \[)(\d+\.\d+\.\d+\.\d+)/m.exec(out);
-    if (capt) return capt[1];
+    const seen = parseNping(out).sourceSeen;
+    if (seen) return seen;
   }
   return undefined;
 }
