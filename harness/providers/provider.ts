@@ -30,6 +30,17 @@ export interface CreateOptions {
   signal?: AbortSignal;
 }
 
+/** One command a provider would run, for --dry-run: what it is for, and a line to paste into a shell. */
+export interface PlannedCommand {
+  title: string;
+  command: string;
+}
+
+/** What --dry-run asks a provider for: the commands of `up` for a plan, or of `down` for a cluster (and its state, if any). */
+export type DryRunRequest =
+  | { verb: 'up'; plan: ClusterPlan; statePath: string }
+  | { verb: 'down'; cluster: string; state?: ClusterState };
+
 export type MachineState = 'running' | 'stopped' | 'missing';
 
 export interface MachineHealth {
@@ -52,6 +63,8 @@ export interface Provider {
   leftovers(cluster: string): Promise<string[]>;
   /** Removes everything of the named cluster, found by labels and comments alone, so it works without a state file and after a crash; safe to call twice. */
   delete(cluster: string, progress: Progress): Promise<void>;
+  /** Optional (--dry-run): the commands `up` or `down` would run, in order, computed without running anything or touching any file. */
+  plan?(request: DryRunRequest): PlannedCommand[];
   /** Returns the transport to one node of the state. */
   transport(state: ClusterState, node: NodeState): NodeTransport;
 }

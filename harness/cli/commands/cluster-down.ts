@@ -2,14 +2,17 @@ import { removeState } from '../../cluster/state.ts';
 import { Progress } from '../../progress.ts';
 import { clusterTarget } from '../cluster-target.ts';
 import { CLUSTER_OPTIONS, type Command } from '../command.ts';
+import { applyProviderOptions, printDryRun, PROVIDER_OPTIONS } from '../provider-options.ts';
 
 export const clusterDown: Command = {
   name: 'cluster down',
   summary: 'remove every container, network and host rule of the cluster (safe to run twice)',
-  options: CLUSTER_OPTIONS,
+  options: { ...CLUSTER_OPTIONS, ...PROVIDER_OPTIONS },
   async run(values) {
     const progress = new Progress();
     const { cluster, statePath, state, provider } = await clusterTarget(values);
+    applyProviderOptions(values, state);
+    if (values['dry-run'] === true) return printDryRun(provider, { verb: 'down', cluster, ...(state ? { state } : {}) });
     // Without --name, the cluster comes from the state file; when a --state file is gone
     // (a second down), guessing the default name could remove someone else's `lab`.
     if (!state && values.state !== undefined && values.name === undefined) {

@@ -9,6 +9,7 @@ import type { MachineHealth } from '../../providers/provider.ts';
 import { intOption, stringOption, type OptionValues } from '../args.ts';
 import { clusterTarget, type ClusterTarget } from '../cluster-target.ts';
 import { CLUSTER_OPTIONS, type Command } from '../command.ts';
+import { applyProviderOptions, printDryRun, PROVIDER_OPTIONS } from '../provider-options.ts';
 
 export const clusterUp: Command = {
   name: 'cluster up',
@@ -20,12 +21,15 @@ export const clusterUp: Command = {
     'pod-network': { type: 'string' },
     'outside-network': { type: 'string' },
     retain: { type: 'boolean' },
+    ...PROVIDER_OPTIONS,
   },
   async run(values) {
     const progress = new Progress();
     const target = await clusterTarget(values);
     // Options are checked before any I/O, quoting the bad value.
     const plan = planOf(target.cluster, values);
+    applyProviderOptions(values, target.state);
+    if (values['dry-run'] === true) return printDryRun(target.provider, { verb: 'up', plan, statePath: target.statePath });
     await progress.step('prerequisites', () => target.provider.checkPrerequisites());
     if (await reportIfUp(target, plan, values, progress)) return 0;
 
