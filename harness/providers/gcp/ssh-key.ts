@@ -1,6 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { utils } from 'ssh2';
+// ssh2 is CommonJS, and Node's named-export detection does not find `utils` in it.
+import ssh2 from 'ssh2';
 
 export interface SshKeyPair {
   privateKey: string;
@@ -14,7 +15,7 @@ export const kubeconfigPath = (statePath: string): string => `${dirname(statePat
 
 /** A new ed25519 key for one cluster, written 0600 (ssh refuses keys others can read). */
 export async function newSshKey(path: string, comment: string): Promise<SshKeyPair> {
-  const k = utils.generateKeyPairSync('ed25519', { comment });
+  const k = ssh2.utils.generateKeyPairSync('ed25519', { comment });
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, k.private, { mode: 0o600 });
   await chmod(path, 0o600);
