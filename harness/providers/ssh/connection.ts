@@ -8,6 +8,8 @@ export interface SshTarget {
   privateKey: string | Buffer;
   /** How long to wait for the SSH handshake before giving up. */
   readyTimeoutMs?: number;
+  /** The server's public key (the base64 blob of an OpenSSH public key line): any other is refused. */
+  hostKey?: string;
 }
 
 /** The connection could not be opened; the message names the machine and why. */
@@ -34,7 +36,10 @@ export function openSsh(node: string, t: SshTarget): Promise<Client> {
     username: t.user,
     privateKey: t.privateKey,
     readyTimeout: t.readyTimeoutMs ?? 20_000,
-    keepaliveInterval: 10_000,
+    // No keepalive: its timer would keep every process that used a node alive. The transport
+    // un-references the socket while no command runs instead (transport.ts).
+    keepaliveInterval: 0,
+    ...(t.hostKey ? { hostVerifier: (key: Buffer) => key.equals(Buffer.from(t.hostKey!, 'base64')) } : {}),
   };
   return new Promise((resolve, reject) => {
     client.once('ready', () => resolve(client));

@@ -4,7 +4,7 @@ import { debugLog } from '../../debug-log.ts';
 import { CommandError, shellQuote } from '../../errors.ts';
 import type { ExecResult } from '../../host-exec.ts';
 import type { NodeExecOptions, NodeTransport } from '../provider.ts';
-import type { SshTarget } from './connection.ts';
+import { openSsh, type SshTarget } from './connection.ts';
 
 const log = debugLog('ssh');
 
@@ -21,12 +21,28 @@ export class SshTransport implements NodeTransport {
   static readonly MAX_CHANNELS = 8;
   private busy = 0;
   private readonly waiting: (() => void)[] = [];
+  /** Commands and copies in flight: the socket keeps the process alive only while there are some. */
+  private active = 0;
 
   constructor(
     readonly node: string,
     private readonly client: Client,
     private readonly target: SshTarget,
-  ) {}
+  ) {
+    this.hold(0);
+  }
+
+  /**
+   * The connection is kept open for the life of the process, but must not keep the process
+   * alive: a CLI command or a test that is done exits without closing it. ssh2 has no API
+   * for this, so the net.Socket it connected is (un)referenced directly.
+   */
+  private hold(delta: 1 | -1 | 0): void {
+    this.active += delta;
+    const sock = (this.client as unknown as { _sock?: { ref?(): void; unref?(): void } })._sock;
+    if (this.active > 0) sock?.ref?.();
+    else sock?.unref?.();
+  }
 
   /** A command that reproduces `argv` from this machine, for error messages. */
   pasteable(argv: readonly string[]): string {
@@ -37,9 +53,11 @@ export class SshTransport implements NodeTransport {
     if (argv.length === 0) throw new TypeError('SshTransport.exec: empty argv');
     if (this.busy >= SshTransport.MAX_CHANNELS) await new Promise<void>((r) => this.waiting.push(r));
     this.busy++;
+    this.hold(1);
     try {
       return await this.run(argv, opts);
     } finally {
+      this.hold(-1);
       this.busy--;
       this.waiting.shift()?.();
     }
@@ -78,6 +96,7 @@ export class SshTransport implements NodeTransport {
   /** Copies over SFTP and keeps the file's mode, as the docker transport does. */
   async copy(localPath: string, remotePath: string): Promise<void> {
     const mode = (await stat(localPath)).mode & 0o7777;
+    this.hold(1);
     await new Promise<void>((resolve, reject) => {
       this.client.sftp((err, sftp) => {
         const fail = (e: Error) => {
@@ -94,10 +113,47 @@ export class SshTransport implements NodeTransport {
           });
         });
       });
-    });
+    }).finally(() => this.hold(-1));
   }
 
   close(): void {
     this.client.end();
+  }
+}
+
+/**
+ * A node transport whose SSH connection opens on first use and then stays open; a failed
+ * open is tried again by the next call. Providers hand these out from transport(), which
+ * cannot wait for a connection.
+ */
+export class LazySshTransport implements NodeTransport {
+  private opening?: Promise<SshTransport>;
+
+  constructor(
+    readonly node: string,
+    private readonly target: SshTarget,
+  ) {}
+
+  connect(): Promise<SshTransport> {
+    this.opening ??= openSsh(this.node, this.target).then(
+      (client) => new SshTransport(this.node, client, this.target),
+      (e: unknown) => {
+        this.opening = undefined;
+        throw e;
+      },
+    );
+    return this.opening;
+  }
+
+  async exec(argv: readonly string[], opts?: NodeExecOptions): Promise<ExecResult> {
+    return (await this.connect()).exec(argv, opts);
+  }
+
+  async copy(localPath: string, remotePath: string): Promise<void> {
+    return (await this.connect()).copy(localPath, remotePath);
+  }
+
+  async close(): Promise<void> {
+    (await this.opening?.catch(() => undefined))?.close();
   }
 }
