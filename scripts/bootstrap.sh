@@ -13,8 +13,9 @@ command -v apt-get >/dev/null || die "apt-get not found: the setup expects Debia
 # iproute2/iptables/util-linux: the plugin's datapath; containernetworking-plugins: the
 # reference bridge + host-local; nmap: nping; jsonnet: config templates; docker.io and
 # mmdebstrap: the lab's nodes; chromium: screenshots of the reports; openssh-server/-client:
-# the SSH node transport's tests start their own sshd on loopback (VM nodes, issue 6).
-PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap chromium openssh-server openssh-client)
+# the SSH node transport's tests start their own sshd on loopback; qemu-system-x86,
+# qemu-utils, e2fsprogs, xz-utils: the qemu provider's VMs, their disks and kernel.
+PACKAGES=(iproute2 iptables util-linux containernetworking-plugins nmap jsonnet docker.io mmdebstrap chromium openssh-server openssh-client qemu-system-x86 qemu-utils e2fsprogs xz-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,13 @@
 import { UsageError } from '../errors.ts';
 import type { Provider } from './provider.ts';
 import { DockerProvider } from './docker/provider.ts';
+import { GcpProvider } from './gcp/provider.ts';
+import { QemuProvider } from './qemu/provider.ts';
 
 const PROVIDERS: Record<string, () => Provider> = {
   docker: () => new DockerProvider(),
+  gcp: () => new GcpProvider(),
+  qemu: () => new QemuProvider(),
 };
 
 export function providerNames(): string[] {

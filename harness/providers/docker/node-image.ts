@@ -46,7 +46,8 @@ export async function nodeImageTag(): Promise<string> {
   return `cni-lab-node:${h.digest('hex').slice(0, 12)}`;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
+/** Every file under dir, depth first, in name order (for hashing inputs). */
+export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     const p = join(dir, e.name);
@@ -89,7 +90,7 @@ async function removeAbandonedBuilds(): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
