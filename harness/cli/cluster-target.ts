@@ -21,6 +21,12 @@ export async function clusterTarget(values: OptionValues): Promise<ClusterTarget
   if (state && named && state.name !== named) {
     throw new UsageError(`--name ${named} but ${statePath} describes cluster ${JSON.stringify(state.name)}`);
   }
+  const asked = typeof values.provider === 'string' ? values.provider : undefined;
+  if (state && asked && state.provider !== asked) {
+    throw new UsageError(
+      `--provider ${asked} but cluster ${JSON.stringify(state.name)} (${statePath}) runs on ${state.provider}: \`./cluster.sh down\` it first, or use --name for another cluster`,
+    );
+  }
   const cluster = named ?? state?.name ?? SEED_TOPOLOGY.cluster;
   const provider = getProvider(stringOption(values.provider, state?.provider ?? 'docker'));
   return { cluster, statePath, state, provider };

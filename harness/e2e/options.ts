@@ -9,6 +9,8 @@ export interface E2eOptions {
   scenario?: string;
   keep: boolean;
   provider: string;
+  /** The ssh provider's inventory file. */
+  inventory?: string;
   /** Anything else goes to `playwright test` as it is. */
   passThrough: string[];
 }
@@ -19,7 +21,8 @@ const HELP = `npm run test:e2e -- [options] [playwright options]
   --workers N        worker nodes in the lab (env LAB_WORKERS; default 2)
   --scenario NAME    run only this scenario's cells, or a cell id prefix (env SCENARIO)
   --keep             leave the lab up afterwards (env KEEP=1)
-  --project NAME     the provider (env LAB_PROVIDER; default docker)`;
+  --project NAME     the provider: docker, qemu, ssh (env LAB_PROVIDER; default docker)
+  --inventory FILE   the ssh provider's machines (env LAB_INVENTORY)`;
 
 export function parseE2eOptions(argv: string[], env: NodeJS.ProcessEnv): E2eOptions | 'help' {
   const { values, tokens } = parseArgs({
@@ -31,13 +34,14 @@ export function parseE2eOptions(argv: string[], env: NodeJS.ProcessEnv): E2eOpti
       scenario: { type: 'string' },
       keep: { type: 'boolean' },
       project: { type: 'string' },
+      inventory: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: false,
     tokens: true,
   });
   if (values.help) return 'help';
-  const known = new Set(['plugin', 'config', 'workers', 'scenario', 'keep', 'project', 'help', 'h']);
+  const known = new Set(['plugin', 'config', 'workers', 'scenario', 'keep', 'project', 'inventory', 'help', 'h']);
   const passThrough: string[] = [];
   for (const t of tokens ?? []) {
     if (t.kind === 'option' && !known.has(t.name)) passThrough.push(t.rawName, ...(t.value === undefined || t.inlineValue ? [] : [t.value]));
@@ -58,6 +62,8 @@ export function parseE2eOptions(argv: string[], env: NodeJS.ProcessEnv): E2eOpti
   const plugin = str(values.plugin, env.CNI_PLUGIN);
   const config = str(values.config, env.CNI_CONFIG);
   const scenario = str(values.scenario, env.SCENARIO);
+  const inventory = str(values.inventory, env.LAB_INVENTORY);
+  if (inventory) opts.inventory = inventory;
   if (plugin) opts.plugin = plugin;
   if (config) opts.config = config;
   if (scenario) opts.scenario = scenario;

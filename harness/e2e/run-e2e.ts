@@ -32,6 +32,7 @@ async function main(): Promise<number> {
     KEEP: opts.keep ? '1' : '',
     ...(opts.plugin ? { CNI_PLUGIN: resolve(opts.plugin), CNI_CONFIG: resolve(opts.config!) } : {}),
     ...(opts.scenario ? { SCENARIO: opts.scenario } : {}),
+    ...(opts.inventory ? { LAB_INVENTORY: resolve(opts.inventory) } : {}),
   };
   if (!opts.plugin) {
     step('building dist/my-cni-plugin');
