@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ClusterState } from '../cluster/state.ts';
 import { UsageError } from '../errors.ts';
 import type { DryRunRequest, Provider } from '../providers/provider.ts';
@@ -8,6 +9,8 @@ export const PROVIDER_OPTIONS: OptionSpec = {
   'dry-run': { type: 'boolean' },
   project: { type: 'string' },
   zone: { type: 'string' },
+  /** The ssh provider's machines (harness/providers/ssh/README.md). */
+  inventory: { type: 'string' },
 };
 
 /**
@@ -25,6 +28,8 @@ export function applyProviderOptions(values: OptionValues, state?: ClusterState)
   };
   set('CLOUDSDK_CORE_PROJECT', values.project, recorded.project);
   set('CLOUDSDK_COMPUTE_ZONE', values.zone, recorded.zone);
+  // The ssh provider reads its inventory from here (made absolute: the provider may run elsewhere).
+  if (typeof values.inventory === 'string') process.env.CNI_LAB_INVENTORY = resolve(values.inventory);
 }
 
 /** --dry-run: prints every command the provider would run, numbered, one per line, and runs none. */
