@@ -1,0 +1,260 @@
+import type { NodeTransport } from '../provider.ts';
+import type { Inventory, InventoryNode } from './inventory.ts';
+
+/**
+ * What `up` changes on a machine it does not own, and how `down` takes exactly that back.
+ * Each machine keeps its own record (CHANGES_DIR/<cluster>.changes.json), written before each
+ * change is made, so that `down` reverts a crashed `up` too, and works without any local file.
+ * Data reaches the machine only as arguments of fixed scripts, never as shell text.
+ */
+
+export const CHANGES_DIR = '/var/lib/cni-lab';
+export const changesPath = (cluster: string): string => `${CHANGES_DIR}/${cluster}.changes.json`;
+export const echoLogPath = (cluster: string): string => `${CHANGES_DIR}/${cluster}.nping-echo.log`;
+
+export type Change =
+  | { kind: 'sysctl'; key: string; old: string; new: string }
+  | { kind: 'route'; dst: string; via: string }
+  | { kind: 'hosts'; line: string; addedNewline: boolean }
+  | { kind: 'echo-server'; pid: number; startTime: string; log: string };
+
+export interface ChangeRecord {
+  cluster: string;
+  statePath: string;
+  /** Whether `up` made CHANGES_DIR (then `down` removes it once empty). */
+  createdDir: boolean;
+  changes: Change[];
+}
+
+/** What a machine looks like before `up`, read without changing anything. */
+export interface NodeFacts {
+  uid: string;
+  missing: string[];
+  addresses: string[];
+  ipForward: string;
+  hosts: string;
+  /** Echo servers in the machine's own network namespace (pods' ones do not serve the node). */
+  echoServers: { pid: number; args: string[] }[];
+  /** Pod subnets of the other nodes that already have a route here. */
+  existingRoutes: string[];
+  routeToEcho: boolean;
+  otherClusters: string[];
+  hasDir: boolean;
+}
+
+const PREREQUISITES = ['ip', 'iptables', 'nping', 'podman', 'runc', 'sysctl'];
+
+/** Lists nping processes in the caller's network namespace: one line each, pid then its argv split by spaces. */
+const ECHO_SERVERS_SCRIPT = `
+me=$(readlink /proc/$$/ns/net)
+for d in /proc/[0-9]*; do
+  [ "$(cat "$d/comm" 2>/dev/null)" = nping ] || continue
+  [ "$(readlink "$d/ns/net" 2>/dev/null)" = "$me" ] || continue
+  printf '%s ' "\${d#/proc/}"; tr '\\0' ' ' <"$d/cmdline"; echo
+done`;
+
+export function describeNode(n: InventoryNode): string {
+  return `${n.name} (${n.user}@${n.host}:${n.port})`;
+}
+
+export async function readFacts(t: NodeTransport, inv: Inventory, node: InventoryNode, cluster: string): Promise<NodeFacts> {
+  const run = async (argv: string[], what: string) => (await t.exec(argv, { what, allowFailure: true }));
+  const others = inv.nodes.filter((n) => n.name !== node.name);
+  const [uid, which, addr, fwd, hosts, echo, routes, echoRoute, dir] = await Promise.all([
+    run(['id', '-u'], 'read the user id'),
+    run(['sh', '-c', 'for c in "$@"; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done', 'which', ...PREREQUISITES], 'look for the tools the lab needs'),
+    run(['ip', '-4', '-o', 'addr', 'show'], 'list addresses'),
+    run(['cat', '/proc/sys/net/ipv4/ip_forward'], 'read net.ipv4.ip_forward'),
+    run(['cat', '/etc/hosts'], 'read /etc/hosts'),
+    run(['sh', '-c', ECHO_SERVERS_SCRIPT], 'list nping echo servers'),
+    run(['sh', '-c', 'for c in "$@"; do [ -n "$(ip route show exact "$c")" ] && echo "$c"; done; true', 'routes', ...others.map((o) => o.podCidr)], 'look for pod subnet routes'),
+    run(['ip', 'route', 'get', inv.outside.echoHostIp], 'look for a route to the echo host'),
+    run(['sh', '-c', '[ -d "$1" ] || exit 0; echo dir; for f in "$1"/*.changes.json; do [ -e "$f" ] && echo "$f"; done; true', 'changes', CHANGES_DIR], 'look for other clusters'),
+  ]);
+  const dirLines = dir.stdout.split('\n').filter(Boolean);
+  return {
+    uid: uid.stdout.trim(),
+    missing: which.stdout.split('\n').filter(Boolean),
+    addresses: [...addr.stdout.matchAll(/\binet (\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1]!),
+    ipForward: fwd.stdout.trim(),
+    hosts: hosts.stdout,
+    echoServers: echo.stdout.split('\n').filter(Boolean).map((l) => {
+      const [pid, ...args] = l.trim().split(' ');
+      return { pid: Number(pid), args };
+    }),
+    existingRoutes: routes.stdout.split('\n').filter(Boolean),
+    routeToEcho: echoRoute.exitCode === 0,
+    otherClusters: dirLines.filter((l) => l !== 'dir' && l !== changesPath(cluster)).map((f) => f.slice(CHANGES_DIR.length + 1, -'.changes.json'.length)),
+    hasDir: dirLines.includes('dir'),
+  };
+}
+
+/** The secret an `nping --echo-server` runs with, and whether it has --no-crypto. */
+function echoArgs(args: string[]): { secret?: string; noCrypto: boolean } {
+  const i = args.indexOf('--echo-server');
+  return { ...(i >= 0 && args[i + 1] ? { secret: args[i + 1] } : {}), noCrypto: args.includes('--no-crypto') };
+}
+
+/** Every reason this machine cannot take part, each with its fix; empty when it can. */
+export function checkFacts(f: NodeFacts, inv: Inventory, node: InventoryNode): string[] {
+  const problems: string[] = [];
+  if (f.uid !== '0') {
+    problems.push(`logs in as ${node.user} (uid ${f.uid || '?'}), not root: the lab runs ip, iptables, sysctl and podman as root; give user: root (or a login with uid 0)`);
+  }
+  if (f.missing.length > 0) {
+    problems.push(`has no ${f.missing.join(', ')} on PATH: install them (Debian: apt-get install iproute2 iptables nmap podman runc procps)`);
+  }
+  if (!f.addresses.includes(node.nodeIp)) {
+    problems.push(`nodeIp ${node.nodeIp} is not an address of this machine (it has ${f.addresses.join(', ') || 'none'}): fix nodeIp in the inventory`);
+  }
+  if (!f.routeToEcho) problems.push(`has no route to the echo host ${inv.outside.echoHostIp}: give it a default route or one to ${inv.outside.network}`);
+  for (const s of f.echoServers) {
+    const a = echoArgs(s.args);
+    if (a.secret === undefined) continue;
+    if (a.secret !== inv.outside.echoSecret) {
+      problems.push(`already runs an nping echo server (pid ${s.pid}) with another passphrase, and only one can listen: stop it, or set outside.echoSecret to its passphrase`);
+    } else if (!a.noCrypto) {
+      problems.push(`runs an nping echo server (pid ${s.pid}) without --no-crypto, which the lab's probes need: restart it with --no-crypto`);
+    }
+  }
+  const mapped = hostsEntries(f.hosts).filter((e) => e.names.includes(inv.outside.echoHostName) && e.ip !== inv.outside.echoHostIp);
+  if (mapped.length > 0) {
+    problems.push(`/etc/hosts maps ${inv.outside.echoHostName} to ${mapped[0]!.ip}, not to echoHostIp ${inv.outside.echoHostIp}: remove that line, or set outside.echoHostName to another name`);
+  }
+  if (f.otherClusters.length > 0) {
+    problems.push(`is already prepared for lab cluster ${f.otherClusters.join(', ')}: \`./cluster.sh down --provider ssh --name ${f.otherClusters[0]}\` first (one lab cluster per machine)`);
+  }
+  return problems;
+}
+
+function hostsEntries(text: string): { ip: string; names: string[] }[] {
+  return text.split('\n').map((l) => l.replace(/#.*/, '').trim().split(/\s+/)).filter((w) => w.length > 1).map(([ip, ...names]) => ({ ip: ip!, names }));
+}
+
+/** The one line `up` adds to /etc/hosts, recognisable by its comment. */
+export const hostsLine = (inv: Inventory, cluster: string): string => `${inv.outside.echoHostIp} ${inv.outside.echoHostName} # cni-lab ${cluster}`;
+
+export async function writeRecord(t: NodeTransport, record: ChangeRecord): Promise<void> {
+  await t.exec(
+    ['sh', '-c', 'mkdir -p "$1" && printf "%s\\n" "$3" >"$2.tmp" && mv "$2.tmp" "$2"', 'record', CHANGES_DIR, changesPath(record.cluster), JSON.stringify(record, null, 2)],
+    { what: `record the lab's changes in ${changesPath(record.cluster)}` },
+  );
+}
+
+export async function readRecord(t: NodeTransport, cluster: string): Promise<ChangeRecord | undefined> {
+  const r = await t.exec(['cat', changesPath(cluster)], { what: `read ${changesPath(cluster)}`, allowFailure: true });
+  if (r.exitCode !== 0) return undefined;
+  try {
+    return JSON.parse(r.stdout) as ChangeRecord;
+  } catch (e) {
+    throw new Error(`${t.node}: ${changesPath(cluster)} is not JSON (${(e as Error).message}): revert it by hand from its content, then remove it`, { cause: e });
+  }
+}
+
+/**
+ * Prepares one machine, recording each change before making it: IP forwarding, routes to the
+ * other nodes' pod subnets (the seed's GCP routes; only the absent ones), the echo host's
+ * name, and an echo server with the cluster's passphrase unless one runs. Returns what changed.
+ */
+export async function prepareNode(t: NodeTransport, inv: Inventory, node: InventoryNode, f: NodeFacts, cluster: string, statePath: string): Promise<Change[]> {
+  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, changes: [] };
+  const change = async (c: Change, make: () => Promise<unknown>): Promise<void> => {
+    record.changes.push(c);
+    await writeRecord(t, record);
+    await make();
+  };
+  await writeRecord(t, record);
+  if (f.ipForward !== '1') {
+    await change({ kind: 'sysctl', key: 'net.ipv4.ip_forward', old: f.ipForward, new: '1' }, () =>
+      t.exec(['sysctl', '-qw', 'net.ipv4.ip_forward=1'], { what: 'turn on IP forwarding' }));
+  }
+  for (const other of inv.nodes) {
+    if (other.name === node.name || f.existingRoutes.includes(other.podCidr)) continue;
+    await change({ kind: 'route', dst: other.podCidr, via: other.nodeIp }, () =>
+      t.exec(['ip', 'route', 'add', other.podCidr, 'via', other.nodeIp], { what: `route ${other.name}'s pods (${other.podCidr}) via ${other.nodeIp}` }));
+  }
+  const hasName = hostsEntries(f.hosts).some((e) => e.names.includes(inv.outside.echoHostName));
+  if (!hasName) {
+    const line = hostsLine(inv, cluster);
+    const addedNewline = f.hosts !== '' && !f.hosts.endsWith('\n');
+    await change({ kind: 'hosts', line, addedNewline }, () =>
+      t.exec(['sh', '-c', 'printf "%s%s\\n" "$1" "$2" >>/etc/hosts', 'hosts', addedNewline ? '\n' : '', line], { what: `add ${inv.outside.echoHostName} to /etc/hosts` }));
+  }
+  const running = f.echoServers.some((s) => echoArgs(s.args).secret === inv.outside.echoSecret);
+  if (!running) {
+    // setsid: the server leaves the SSH session's process group and outlives it; every
+    // descriptor is redirected, so the channel closes at once.
+    const log = echoLogPath(cluster);
+    const started = await t.exec(
+      ['sh', '-c', 'setsid nping --echo-server "$1" --no-crypto --interface any >"$2" 2>&1 </dev/null & echo $!', 'echo', inv.outside.echoSecret, log],
+      { what: 'start an nping echo server' },
+    );
+    const pid = Number(started.stdout.trim());
+    await new Promise((r) => setTimeout(r, 500));
+    const st = await t.exec(['cat', `/proc/${pid}/stat`], { what: 'check the echo server', allowFailure: true });
+    if (st.exitCode !== 0 || !st.stdout.includes('(nping)')) {
+      const out = await t.exec(['cat', log], { allowFailure: true });
+      await t.exec(['rm', '-f', log], { allowFailure: true });
+      throw new Error(`${describeNode(node)}: nping --echo-server exited at once: ${out.stdout.trim().split('\n').slice(-3).join(' / ') || 'no output'}`);
+    }
+    record.changes.push({ kind: 'echo-server', pid, startTime: startTimeOf(st.stdout), log });
+    await writeRecord(t, record);
+  }
+  return record.changes;
+}
+
+/** Field 22 of /proc/PID/stat (after the parenthesised command name): tells a reused pid apart. */
+function startTimeOf(stat: string): string {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+}
+
+export function describeChange(c: Change): string {
+  switch (c.kind) {
+    case 'sysctl': return `${c.key} ${c.old} -> ${c.new}`;
+    case 'route': return `route ${c.dst} via ${c.via}`;
+    case 'hosts': return `/etc/hosts line "${c.line}"`;
+    case 'echo-server': return `nping echo server pid ${c.pid}`;
+  }
+}
+
+/** Takes back one change; each is checked first, so reverting twice, or a change never made, does nothing. */
+export async function revertChange(t: NodeTransport, c: Change): Promise<void> {
+  switch (c.kind) {
+    case 'echo-server': {
+      const st = await t.exec(['cat', `/proc/${c.pid}/stat`], { allowFailure: true });
+      // nping ignores SIGTERM (README): SIGKILL, only if the pid is still the server it started.
+      if (st.exitCode === 0 && st.stdout.includes('(nping)') && startTimeOf(st.stdout) === c.startTime) {
+        await t.exec(['kill', '-KILL', String(c.pid)], { what: `stop the echo server (pid ${c.pid})` });
+      }
+      await t.exec(['rm', '-f', c.log], { what: `remove ${c.log}` });
+      return;
+    }
+    case 'hosts': {
+      const r = await t.exec(['cat', '/etc/hosts'], { what: 'read /etc/hosts' });
+      const lines = r.stdout.split('\n');
+      const i = lines.lastIndexOf(c.line);
+      if (i < 0) return;
+      lines.splice(i, 1);
+      let text = lines.join('\n');
+      if (c.addedNewline && i === lines.length - 1 && text.endsWith('\n')) text = text.slice(0, -1);
+      // Written in place (not renamed over), so a bind-mounted /etc/hosts keeps working.
+      await t.exec(['sh', '-c', 'printf "%s" "$1" >/etc/hosts', 'hosts', text], { what: 'remove the lab\'s line from /etc/hosts' });
+      return;
+    }
+    case 'route': {
+      const r = await t.exec(['ip', 'route', 'show', 'exact', c.dst], { what: `look for the route to ${c.dst}` });
+      if (r.stdout.includes(`via ${c.via} `)) await t.exec(['ip', 'route', 'del', c.dst, 'via', c.via], { what: `remove the route to ${c.dst}` });
+      return;
+    }
+    case 'sysctl':
+      await t.exec(['sysctl', '-qw', `${c.key}=${c.old}`], { what: `restore ${c.key}` });
+      return;
+  }
+}
+
+/** Reverts a record in reverse order, then removes it (and the directory, if `up` made it and it is empty). */
+export async function revertRecord(t: NodeTransport, record: ChangeRecord): Promise<void> {
+  for (const c of [...record.changes].reverse()) await revertChange(t, c);
+  await t.exec(['rm', '-f', changesPath(record.cluster)], { what: `remove ${changesPath(record.cluster)}` });
+  if (record.createdDir) await t.exec(['rmdir', CHANGES_DIR], { allowFailure: true });
+}

@@ -1,0 +1,219 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/state.ts';
+import type { ClusterPlan } from '../../cluster/topology.ts';
+import { UsageError } from '../../errors.ts';
+import type { Progress } from '../../progress.ts';
+import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
+import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
+import { describeResidue, findResidue, removeResidue } from './lab-residue.ts';
+import { checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, revertRecord, changesPath } from './node-changes.ts';
+import { LazySshTransport } from './transport.ts';
+
+/** What the ssh provider keeps in the state file beside the common fields. */
+export interface SshDetails {
+  inventory: string;
+  machines: Record<string, { host: string; port: number; user: string; key: string; hostKey?: string }>;
+}
+
+/** The local record that finds the machines by cluster name alone (leftovers, delete, statePathOf). */
+interface LocalRecord {
+  cluster: string;
+  statePath: string;
+  inventory: Inventory;
+}
+
+export const localRecordPath = (cluster: string): string => join(LAB_CACHE_DIR, cluster, 'ssh-inventory.json');
+
+/** The environment variable through which `--inventory FILE` reaches the provider (harness/cli/provider-options.ts). */
+export const INVENTORY_ENV = 'CNI_LAB_INVENTORY';
+
+/** One machine's check failed: every node's problems in one message, before anything changed. */
+export class MachineCheckError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`the inventory's machines cannot be used as they are; nothing was changed on any machine:\n  ${problems.join('\n  ')}`);
+    this.name = 'MachineCheckError';
+  }
+}
+
+/**
+ * Machines a user already has, listed in an inventory file (inventory.ts). `up` checks every
+ * machine, then prepares it, recording each change on the machine (node-changes.ts); `down`
+ * removes the lab's pods and plugin and reverts exactly those changes, found by cluster name.
+ */
+export class SshProvider implements Provider {
+  readonly name = 'ssh';
+  private readonly transports = new Map<string, LazySshTransport>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** Nothing to check on this machine: ssh2 is a dependency. The inventory is read by `up`, before any machine is touched. */
+  async checkPrerequisites(): Promise<void> {
+    const file = this.env[INVENTORY_ENV];
+    if (file) loadInventory(file);
+  }
+
+  private inventoryFromEnv(): Inventory | undefined {
+    const file = this.env[INVENTORY_ENV];
+    return file ? loadInventory(file) : undefined;
+  }
+
+  private connect(cluster: string, n: InventoryNode): LazySshTransport {
+    const key = `${cluster}/${n.name}`;
+    let t = this.transports.get(key);
+    if (!t) {
+      t = new LazySshTransport(n.name, {
+        host: n.host, port: n.port, user: n.user, privateKey: readFileSync(n.key), readyTimeoutMs: 15_000, ...(n.hostKey ? { hostKey: n.hostKey } : {}),
+      });
+      this.transports.set(key, t);
+    }
+    return t;
+  }
+
+  async create(plan: ClusterPlan, progress: Progress, { statePath, signal }: CreateOptions): Promise<ClusterState> {
+    const c = plan.cluster;
+    const step = async <T>(title: string, run: () => Promise<T>, note?: (v: T) => string): Promise<T> => {
+      signal?.throwIfAborted();
+      return progress.step(title, run, note);
+    };
+    const inv = await step('inventory', async () => {
+      const i = this.inventoryFromEnv();
+      if (!i) throw new UsageError(`--provider ssh needs its machines: --inventory FILE (harness/providers/ssh/README.md)`);
+      return i;
+    }, (i) => `${i.file}: ${i.nodes.length} nodes`);
+    const unpinned = inv.nodes.filter((n) => !n.hostKey).map((n) => n.name);
+    if (unpinned.length > 0) progress.info(`no hostKey for ${unpinned.join(', ')}: any host key is accepted (pin one with hostKey)`);
+
+    await step(`connect to ${inv.nodes.length} machines`, () => this.checkAll(c, inv, async (n, t) => {
+      try {
+        await t.connect();
+        return [];
+      } catch (e) {
+        return [`${describeNode(n)}: ${(e as Error).message}: check host, port, user, key${n.hostKey ? ' and hostKey' : ''} in the inventory`];
+      }
+    }));
+    const facts = await step('check every machine (root, ip, iptables, nping, podman, runc, nodeIp, echo host)', async () => {
+      const all = new Map<string, Awaited<ReturnType<typeof readFacts>>>();
+      await this.checkAll(c, inv, async (n, t) => {
+        const f = await readFacts(t, inv, n, c);
+        all.set(n.name, f);
+        return checkFacts(f, inv, n).map((p) => `${describeNode(n)}: ${p}`);
+      });
+      return all;
+    });
+
+    await mkdir(dirname(localRecordPath(c)), { recursive: true });
+    const record: LocalRecord = { cluster: c, statePath, inventory: inv };
+    await writeFile(localRecordPath(c), `${JSON.stringify(record, null, 2)}\n`);
+
+    for (const n of inv.nodes) {
+      await step(`prepare ${describeNode(n)}`, () => prepareNode(this.connect(c, n), inv, n, facts.get(n.name)!, c, statePath), (changes) =>
+        changes.length > 0 ? changes.map(describeChange).join(', ') : 'nothing to change');
+    }
+    const details: SshDetails = {
+      inventory: inv.file,
+      machines: Object.fromEntries(inv.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, key: n.key, ...(n.hostKey ? { hostKey: n.hostKey } : {}) }])),
+    };
+    return {
+      schemaVersion: 1,
+      provider: this.name,
+      name: c,
+      createdAt: new Date().toISOString(),
+      hostNetwork: inv.hostNetwork,
+      podNetwork: inv.podNetwork,
+      nodeCidrMaskSize: inv.nodeCidrMaskSize,
+      nodes: inv.nodes.map((n): NodeState => ({ name: n.name, role: n.role, ip: n.nodeIp, podCidr: n.podCidr, id: `${n.user}@${n.host}:${n.port}` })),
+      outside: {
+        network: inv.outside.network, routerHostIp: inv.outside.routerHostIp, routerOutsideIp: inv.outside.routerOutsideIp,
+        echoHostIp: inv.outside.echoHostIp, echoHostName: inv.outside.echoHostName, echoSecret: inv.outside.echoSecret,
+      },
+      providerDetails: details as unknown as Record<string, unknown>,
+    };
+  }
+
+  /** Runs a check on every machine at once and throws one error listing every machine's problems. */
+  private async checkAll(cluster: string, inv: Inventory, check: (n: InventoryNode, t: LazySshTransport) => Promise<string[]>): Promise<void> {
+    const results = await Promise.allSettled(inv.nodes.map((n) => check(n, this.connect(cluster, n))));
+    const problems = results.flatMap((r, i) => (r.status === 'fulfilled' ? r.value : [`${describeNode(inv.nodes[i]!)}: ${(r.reason as Error).message}`]));
+    if (problems.length > 0) throw new MachineCheckError(problems);
+  }
+
+  private async localRecord(cluster: string): Promise<LocalRecord | undefined> {
+    const file = localRecordPath(cluster);
+    if (!existsSync(file)) return undefined;
+    return JSON.parse(await readFile(file, 'utf8')) as LocalRecord;
+  }
+
+  /** The machines of a cluster: from the local record, else from --inventory (a record lost with a checkout). */
+  private async machinesOf(cluster: string): Promise<{ inv: Inventory; fromRecord: boolean } | undefined> {
+    const local = await this.localRecord(cluster);
+    if (local) return { inv: local.inventory, fromRecord: true };
+    const inv = this.inventoryFromEnv();
+    return inv ? { inv, fromRecord: false } : undefined;
+  }
+
+  async statePathOf(cluster: string): Promise<string | undefined> {
+    return (await this.localRecord(cluster))?.statePath;
+  }
+
+  async health(state: ClusterState): Promise<MachineHealth[]> {
+    return Promise.all(
+      state.nodes.map(async (n): Promise<MachineHealth> => {
+        const r = await this.transport(state, n).exec(['true'], { allowFailure: true }).catch(() => undefined);
+        return { name: n.name, state: r?.exitCode === 0 ? 'running' : 'missing' };
+      }),
+    );
+  }
+
+  async leftovers(cluster: string): Promise<string[]> {
+    const m = await this.machinesOf(cluster);
+    if (!m) return [];
+    const found: string[] = [];
+    await this.checkAll(cluster, m.inv, async (n, t) => {
+      try {
+        const record = await readRecord(t, cluster);
+        const residue = record ? describeResidue(await findResidue(t)) : [];
+        found.push(...[...(record?.changes ?? []).map(describeChange), ...residue, ...(record ? [changesPath(cluster)] : [])].map((x) => `${describeNode(n)}: ${x}`));
+        return [];
+      } catch (e) {
+        return [`${describeNode(n)}: ${(e as Error).message}${m.fromRecord ? ` (the machines of cluster ${cluster} come from ${localRecordPath(cluster)})` : ': check host, port, user and key in the inventory'}`];
+      }
+    });
+    return [...found, ...(m.fromRecord ? [`local record ${localRecordPath(cluster)}`] : [])];
+  }
+
+  async delete(cluster: string, progress: Progress): Promise<void> {
+    const m = await this.machinesOf(cluster);
+    if (!m) {
+      progress.info(`cluster ${cluster}: no record at ${localRecordPath(cluster)} and no --inventory: nothing to revert`);
+      return;
+    }
+    const results = await Promise.allSettled(
+      m.inv.nodes.map((n) =>
+        progress.step(`revert ${describeNode(n)}`, async () => {
+          const t = this.connect(cluster, n);
+          const record = await readRecord(t, cluster);
+          // Only a machine that this cluster prepared has lab pods and a plugin of this cluster's.
+          if (!record) return [] as string[];
+          const residue = await findResidue(t);
+          await removeResidue(t, residue);
+          await revertRecord(t, record);
+          return [...describeResidue(residue), ...record.changes.map(describeChange)];
+        }, (done) => (done.length > 0 ? `removed ${done.join(', ')}` : 'nothing of this cluster')),
+      ),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const t of this.transports.values()) await t.close();
+    this.transports.clear();
+    await rm(localRecordPath(cluster), { force: true });
+  }
+
+  transport(state: ClusterState, node: NodeState): NodeTransport {
+    const d = state.providerDetails as unknown as SshDetails;
+    const mach = d.machines?.[node.name];
+    if (!mach) throw new Error(`the state of cluster ${state.name} has no machine for node ${node.name}`);
+    return this.connect(state.name, { name: node.name, ...mach, nodeIp: node.ip, podCidr: node.podCidr, role: node.role });
+  }
+}
