@@ -3,11 +3,13 @@ import type { Provider } from './provider.ts';
 import { DockerProvider } from './docker/provider.ts';
 import { GcpProvider } from './gcp/provider.ts';
 import { QemuProvider } from './qemu/provider.ts';
+import { SshProvider } from './ssh/provider.ts';
 
 const PROVIDERS: Record<string, () => Provider> = {
   docker: () => new DockerProvider(),
   gcp: () => new GcpProvider(),
   qemu: () => new QemuProvider(),
+  ssh: () => new SshProvider(),
 };
 
 export function providerNames(): string[] {
