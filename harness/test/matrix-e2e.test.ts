@@ -3,7 +3,7 @@
  * correct plugin (all green) and against deliberately broken setups, each of which must
  * turn exactly its own cells red, in the JUnit and on the matrix page, and nothing else.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../matrix/expand.ts';
@@ -31,15 +31,34 @@ function expectExactlyRed(run: E2eRun, affected: (c: Cell) => boolean): void {
   expect(run.attachments.get(first.cell.id)).toEqual(expect.arrayContaining(expected));
 }
 
+/** The cell ids of a run, as the matrix page lists them. */
+const cellIds = (run: E2eRun): string[] => run.matrix.map((r) => r.cell.id).sort();
+
 describe('npm run test:e2e', () => {
+  let dockerIds: string[] = [];
+
   it('ends green with our plugin and writes every report', async () => {
     const run = await runE2e([]);
+    dockerIds = cellIds(run);
     expect(run.exitCode, run.output.slice(-4000)).toBe(0);
     expect(failedIds(run)).toEqual({ junit: [], matrix: [] });
     expect(run.matrix.filter((r) => r.status === 'passed').length).toBeGreaterThanOrEqual(100);
     for (const f of ['reports/html/index.html', 'reports/junit.xml', 'reports/results.json', 'reports/matrix/index.html', 'reports/matrix/screenshot.png']) {
       expect(existsSync(resolve(ROOT, f)), f).toBe(true);
     }
+  }, RUN_MS);
+
+  it('ends green on qemu VMs, with the same cells and ids as on docker, and the setup names the acceleration', async () => {
+    const run = await runE2e(['--project', 'qemu']);
+    expect(run.exitCode, run.output.slice(-4000)).toBe(0);
+    expect(failedIds(run)).toEqual({ junit: [], matrix: [] });
+    expect(run.matrix.filter((r) => r.status === 'passed').length).toBeGreaterThanOrEqual(100);
+    expect(dockerIds.length, 'the docker run above must have run first').toBeGreaterThan(0);
+    expect(cellIds(run)).toEqual(dockerIds);
+    const results = JSON.parse(readFileSync(resolve(ROOT, 'reports/results.json'), 'utf8')) as { suites: { specs: { tests: { projectName: string; annotations: { type: string; description?: string }[] }[] }[] }[] };
+    const setup = results.suites.flatMap((s) => s.specs).flatMap((s) => s.tests).find((t) => t.projectName === 'setup-qemu');
+    expect(setup?.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'acceleration', description: expect.stringMatching(/^(kvm|tcg) \(/) })]));
+    expect(run.output).toMatch(/VM acceleration: (kvm|tcg)/);
   }, RUN_MS);
 
   it('the reference bridge with ipMasq: true turns exactly the cross-node pod-to-pod and pod-to-node cells red', async () => {

@@ -58,7 +58,8 @@ async function probeKvm(image: VmImage): Promise<AccelChoice> {
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     const out = await readFile(log, 'utf8').catch(() => '');
     if (out.includes('cni-lab: probe ok')) return { accel: 'kvm', reason: `a KVM guest booted in ${seconds} s` };
-    const why = res.exitCode === 124 ? `a KVM guest did not boot within ${PROBE_TIMEOUT_S} s` : `qemu -accel kvm failed: ${res.stderr.trim().split('\n').at(-1) ?? res.exitCode}`;
+    const said = res.stderr.split('\n').find((l) => l.includes('error')) ?? res.stderr.trim().split('\n')[0] ?? `exit ${res.exitCode}`;
+    const why = res.exitCode === 124 ? `a KVM guest did not boot within ${PROBE_TIMEOUT_S} s` : `qemu -accel kvm failed (${said.replace(/^qemu-system-x86_64: /, '').trim()})`;
     return { accel: 'tcg', reason: why };
   } finally {
     await rm(log, { force: true });

@@ -95,7 +95,7 @@ export class QemuProvider implements Provider {
         pidFile: join(dir, `${node.name}.pid`), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memoryMb(),
       });
     }
-    const vms = await step(`${specs.length} VMs (${accel.accel}): boot to SSH`, () => bootAll(specs, privateKey, signal), () => `consoles in ${consoleDir(c)}`);
+    const vms = await step(`${specs.length} VM${specs.length === 1 ? '' : 's'} (${accel.accel}): boot to SSH`, () => bootAll(specs, privateKey, signal), () => `consoles in ${consoleDir(c)}`);
     const details: QemuDetails = {
       accel: accel.accel, accelReason: accel.reason, image: image.id, kernelVersion: image.kernelVersion, privateKey: keyPath,
       vms: Object.fromEntries(specs.map((s, i) => [s.node.name, { ...vms[i]!, sshPort: s.sshPort, console: s.console }])),

@@ -33,7 +33,8 @@ export interface VmSpec {
 export function kernelArgs(s: VmSpec): string {
   const mgmtPrefix = MGMT_NETWORK.split('/')[1];
   return [
-    'console=ttyS0', 'quiet', 'panic=-1',
+    // The kernel's messages stay on: a VM that hangs shows in its console log how far it got.
+    'console=ttyS0', 'panic=-1',
     `cnilab.cluster=${s.cluster}`,
     `cnilab.name=${s.node.name}`,
     `cnilab.mac=${labMac(s.node.ip)}`,

@@ -1,0 +1,121 @@
+/**
+ * The qemu provider's failure paths, against real VMs: a VM that does not answer SSH in
+ * time, a VM killed while the cluster runs, an `up` killed while its VMs boot. After each,
+ * `down` must leave nothing on this machine, which is checked here the way a person would
+ * look (/proc, ip, iptables, the files), not through the provider's own leftovers().
+ * The seed's flow on qemu, end to end, is in matrix-e2e.test.ts.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostExec } from '../host-exec.ts';
+import { chooseAccel } from '../providers/qemu/accel.ts';
+import { ensureVmImage } from '../providers/qemu/image.ts';
+import { runDir } from '../providers/qemu/names.ts';
+import type { QemuDetails } from '../providers/qemu/provider.ts';
+import { mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
+
+// Ranges of its own, away from a lab someone keeps up on the seed's ranges.
+const RANGES = ['--host-network', '10.44.0.0/16', '--outside-network', '198.18.44.0/24'];
+const UP_MS = 300_000;
+
+/** Everything of the cluster on this machine, each found without the provider's help. */
+async function onHost(cluster: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (cmdline[0]?.endsWith('qemu-system-x86_64') && cmdline.some((a) => a.split(' ').includes(`cnilab.cluster=${cluster}`))) {
+      found.push(`qemu pid ${pid}`);
+    }
+  }
+  const links = JSON.parse((await hostExec(['ip', '-j', 'link', 'show'], { what: 'ip link' })).stdout) as { ifname: string; ifalias?: string }[];
+  found.push(...links.filter((l) => l.ifalias?.endsWith(`:${cluster}`)).map((l) => `link ${l.ifname}`));
+  const netns = (await hostExec(['ip', 'netns', 'list'], { what: 'ip netns' })).stdout;
+  found.push(...netns.split('\n').filter((l) => l.startsWith(`cni-lab-${cluster}-`)).map((l) => `netns ${l}`));
+  const fwd = (await hostExec(['iptables', '-w', '-S', 'FORWARD'], { what: 'iptables -S FORWARD' })).stdout;
+  found.push(...fwd.split('\n').filter((r) => r.includes(`cluster=${cluster}"`)).map((r) => `rule ${r}`));
+  if (existsSync(runDir(cluster))) found.push(`directory ${runDir(cluster)}`);
+  return found;
+}
+
+function qemuUp(cluster: { args: string[] }, workers: number, env: NodeJS.ProcessEnv = process.env) {
+  return runCli(['cluster', 'up', '--provider', 'qemu', ...cluster.args, '--workers', String(workers), ...RANGES], { env });
+}
+
+describe('qemu VMs', () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cni-lab-qemu-test-'));
+  });
+
+  afterAll(async () => {
+    for (const name of ['qslow', 'qkill', 'qcrash']) await runCli(['cluster', 'down', '--provider', 'qemu', '--name', name]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('picks KVM only when a guest really boots under it, and says why', async () => {
+    const image = await ensureVmImage();
+    const choice = await chooseAccel(image, {});
+    // Either outcome is honest for some machine; the reason must match the choice.
+    if (choice.accel === 'kvm') expect(choice.reason).toMatch(/a KVM guest booted in [\d.]+ s/);
+    else expect(choice.reason).toMatch(/no usable \/dev\/kvm|qemu -accel kvm failed|did not boot within/);
+    expect(await chooseAccel(image, { CNI_LAB_QEMU_ACCEL: 'tcg' })).toEqual({ accel: 'tcg', reason: 'CNI_LAB_QEMU_ACCEL' });
+    await expect(chooseAccel(image, { CNI_LAB_QEMU_ACCEL: 'hvf' })).rejects.toThrow('CNI_LAB_QEMU_ACCEL="hvf": use kvm or tcg');
+  }, UP_MS);
+
+  it('a VM that does not answer SSH in time fails naming the VM and the tail of its console, and up removes what it made', async () => {
+    const c = testCluster('qslow', dir);
+    const res = await qemuUp(c, 0, { ...process.env, CNI_LAB_QEMU_BOOT_TIMEOUT: '3' });
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stderr).toMatch(/start my-k8s-master failed: VM cni-lab-qslow-my-k8s-master did not answer SSH on 127\.0\.0\.1:\d+ within 3 s/);
+    // The console's last lines follow, and the log itself is kept for whoever debugs it.
+    expect(res.stderr).toMatch(/its last log lines:\n {4}\S/);
+    const tailLine = res.stderr.split('its last log lines:\n')[1]!.split('\n')[0]!.trim();
+    const consolePath = /console log (\S+?\.log)/.exec(res.stderr)?.[1];
+    expect(consolePath, res.stderr).toBeDefined();
+    expect(await readFile(consolePath!, 'utf8')).toContain(tailLine);
+    expect(await onHost('qslow')).toEqual([]);
+  }, UP_MS);
+
+  it('a VM killed while the cluster runs: status names it, and down leaves nothing behind', async () => {
+    const c = testCluster('qkill', dir);
+    const up = await qemuUp(c, 1);
+    expect(up.code, up.stderr).toBe(0);
+    const state = await mustReadState(c.statePath);
+    expect(state.provider).toBe('qemu');
+    const details = state.providerDetails as unknown as QemuDetails;
+    const worker = details.vms['my-k8s-worker-1']!;
+    expect((await onHost('qkill')).length).toBeGreaterThan(0);
+    process.kill(worker.pid, 'SIGKILL');
+    const status = await runCli(['cluster', 'status', ...c.args]);
+    expect(status.code).toBe(1);
+    expect(status.stdout).toMatch(/my-k8s-worker-1 .*missing/);
+    expect(status.stdout).toMatch(/my-k8s-master .*running/);
+    const down = await runCli(['cluster', 'down', ...c.args]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await onHost('qkill')).toEqual([]);
+    // The echo host's server is gone with its namespace.
+    const echo = await hostExec(['pgrep', '-f', `nping --echo-server ${state.outside.echoSecret}`], { what: 'pgrep', allowFailure: true });
+    expect(echo.stdout).toBe('');
+  }, UP_MS);
+
+  it('an up killed while its VMs boot leaves VMs that down finds without a state file', async () => {
+    const c = testCluster('qcrash', dir);
+    const child = spawnCli(['cluster', 'up', '--provider', 'qemu', ...c.args, '--workers', '1', ...RANGES]);
+    const exited = new Promise((r) => child.on('close', r));
+    const deadline = Date.now() + 240_000;
+    while (!(await onHost('qcrash')).some((x) => x.startsWith('qemu pid')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGKILL');
+    await exited;
+    const left = await onHost('qcrash');
+    expect(left.filter((x) => x.startsWith('qemu pid')).length, left.join('\n')).toBeGreaterThan(0);
+    expect(existsSync(c.statePath)).toBe(false);
+    const down = await runCli(['cluster', 'down', '--provider', 'qemu', '--name', 'qcrash']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await onHost('qcrash')).toEqual([]);
+  }, UP_MS);
+});
