@@ -3,10 +3,11 @@
  * its cell result as JSON ("cell-result"), and this reporter files it under the test's
  * final outcome, so a cell that passed only on a retry shows as flaky, never as green.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import type { CellResult, CellStatus } from './cell-result.ts';
+import type { CellResult, CellStatus, RunInfo } from './cell-result.ts';
+import { renderComparePage, type ProviderRun } from './compare-page.ts';
 import { renderMatrixPage } from './matrix-page.ts';
 
 export const CELL_ATTACHMENT = 'cell-result';
@@ -41,17 +42,37 @@ export default class MatrixReporter implements Reporter {
       const status: CellStatus = outcome === 'flaky' ? 'flaky' : outcome === 'skipped' ? 'skipped' : outcome === 'expected' ? 'passed' : 'failed';
       return { ...cell, status, attempts: status === 'skipped' ? 0 : attempts };
     });
-    const html = renderMatrixPage(results, {
+    const info: RunInfo = {
       title: this.title,
-      provider: process.env.LAB_PROVIDER ?? 'docker',
+      provider: process.env.LAB_PROVIDER || 'docker',
       plugin: process.env.CNI_PLUGIN ?? 'my-cni-plugin',
       startedAt: this.startedAt.toISOString(),
       durationMs: result.duration,
-    });
+    };
+    const html = renderMatrixPage(results, info);
     mkdirSync(dirname(this.outputFile), { recursive: true });
     writeFileSync(this.outputFile, html);
     writeFileSync(this.outputFile.replace(/\.html$/, '.json'), JSON.stringify(results, null, 2));
     console.log(`matrix: ${results.length} cells -> ${this.outputFile}`);
+    this.writeComparison({ info, results });
+  }
+
+  /**
+   * Each provider's last run is kept beside the page (by-provider/<provider>.json); once two
+   * providers have run, compare.html shows them side by side, cell by cell.
+   */
+  private writeComparison(run: ProviderRun): void {
+    const dir = join(dirname(this.outputFile), 'by-provider');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${run.info.provider}.json`), JSON.stringify(run));
+    const runs = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ProviderRun);
+    if (runs.length < 2) return;
+    const file = join(dirname(this.outputFile), 'compare.html');
+    writeFileSync(file, renderComparePage(runs));
+    console.log(`matrix: ${runs.map((r) => r.info.provider).join(' vs ')} side by side -> ${file}`);
   }
 
   printsToStdio(): boolean {

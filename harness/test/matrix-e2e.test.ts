@@ -3,7 +3,7 @@
  * correct plugin (all green) and against deliberately broken setups, each of which must
  * turn exactly its own cells red, in the JUnit and on the matrix page, and nothing else.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Cell } from '../matrix/expand.ts';
@@ -38,6 +38,8 @@ describe('npm run test:e2e', () => {
   let dockerIds: string[] = [];
 
   it('ends green with our plugin and writes every report', async () => {
+    // Runs of other providers from before would join the side-by-side page below.
+    rmSync(resolve(ROOT, 'reports/matrix/by-provider'), { recursive: true, force: true });
     const run = await runE2e([]);
     dockerIds = cellIds(run);
     expect(run.exitCode, run.output.slice(-4000)).toBe(0);
@@ -59,6 +61,9 @@ describe('npm run test:e2e', () => {
     const setup = results.suites.flatMap((s) => s.specs).flatMap((s) => s.tests).find((t) => t.projectName === 'setup-qemu');
     expect(setup?.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'acceleration', description: expect.stringMatching(/^(kvm|tcg) \(/) })]));
     expect(run.output).toMatch(/VM acceleration: (kvm|tcg)/);
+    // The two runs side by side: no cell differs.
+    const compare = readFileSync(resolve(ROOT, 'reports/matrix/compare.html'), 'utf8');
+    expect(compare).toContain(`all ${dockerIds.length} cells have the same outcome on docker and qemu`);
   }, RUN_MS);
 
   it('the reference bridge with ipMasq: true turns exactly the cross-node pod-to-pod and pod-to-node cells red', async () => {
