@@ -5,6 +5,7 @@ import ssh2 from 'ssh2';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { contains, formatCidr, overlaps, parseCidr, parseIp, type Cidr } from '../../cluster/cidr.ts';
 import type { NodeRole } from '../../cluster/state.ts';
+import { UsageError } from '../../errors.ts';
 
 /**
  * The ssh provider's inventory: machines a user already has, in a small YAML file. Every
@@ -47,7 +48,8 @@ export interface Inventory {
 
 export const DEFAULT_ECHO_HOST_NAME = 'echo.nmap.org';
 
-export class InventoryError extends Error {
+/** A usage error (exit code 2; the CLI prints the message alone, without a stack). */
+export class InventoryError extends UsageError {
   constructor(
     readonly file: string,
     readonly problems: string[],

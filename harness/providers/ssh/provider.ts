@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
-import { UsageError } from '../../errors.ts';
+import { PrerequisiteError, UsageError } from '../../errors.ts';
 import type { Progress } from '../../progress.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
@@ -29,12 +29,22 @@ export const localRecordPath = (cluster: string): string => join(LAB_CACHE_DIR, 
 /** The environment variable through which `--inventory FILE` reaches the provider (harness/cli/provider-options.ts). */
 export const INVENTORY_ENV = 'CNI_LAB_INVENTORY';
 
-/** One machine's check failed: every node's problems in one message, before anything changed. */
-export class MachineCheckError extends Error {
+/** Machines failed their checks: every node's problems in one message, before anything changed (printed without a stack, as any PrerequisiteError). */
+export class MachineCheckError extends PrerequisiteError {
   constructor(readonly problems: string[]) {
-    super(`the inventory's machines cannot be used as they are; nothing was changed on any machine:\n  ${problems.join('\n  ')}`);
+    super(`the inventory's machines cannot be used as they are`, `nothing was changed on any machine:\n  ${problems.join('\n  ')}`);
     this.name = 'MachineCheckError';
   }
+}
+
+/** What to check when a machine cannot be reached or refuses the login. */
+function connectFix(n: InventoryNode, e: unknown): string {
+  const why = String((e as Error)?.message);
+  if (/verification failed/i.test(why)) {
+    return `the machine's host key is not the inventory's hostKey: check it against the machine's /etc/ssh/ssh_host_ed25519_key.pub (second field), or leave hostKey out`;
+  }
+  if (/authentication methods failed/i.test(why)) return `the key ${n.key} does not log in as ${n.user}: check user and key in the inventory`;
+  return 'check host and port in the inventory, and that sshd runs there';
 }
 
 /**
@@ -90,7 +100,7 @@ export class SshProvider implements Provider {
         await t.connect();
         return [];
       } catch (e) {
-        return [`${describeNode(n)}: ${(e as Error).message}: check host, port, user, key${n.hostKey ? ' and hostKey' : ''} in the inventory`];
+        return [`${describeNode(n)}: ${(e as Error).message}: ${connectFix(n, e)}`];
       }
     }));
     const facts = await step('check every machine (root, ip, iptables, nping, podman, runc, nodeIp, echo host)', async () => {
@@ -177,7 +187,7 @@ export class SshProvider implements Provider {
         found.push(...[...(record?.changes ?? []).map(describeChange), ...residue, ...(record ? [changesPath(cluster)] : [])].map((x) => `${describeNode(n)}: ${x}`));
         return [];
       } catch (e) {
-        return [`${describeNode(n)}: ${(e as Error).message}${m.fromRecord ? ` (the machines of cluster ${cluster} come from ${localRecordPath(cluster)})` : ': check host, port, user and key in the inventory'}`];
+        return [`${describeNode(n)}: ${(e as Error).message}: ${connectFix(n, e)}${m.fromRecord ? ` (cluster ${cluster}'s machines as ${localRecordPath(cluster)} recorded them)` : ''}`];
       }
     });
     return [...found, ...(m.fromRecord ? [`local record ${localRecordPath(cluster)}`] : [])];
@@ -195,12 +205,16 @@ export class SshProvider implements Provider {
           const t = this.connect(cluster, n);
           const record = await readRecord(t, cluster);
           // Only a machine that this cluster prepared has lab pods and a plugin of this cluster's.
-          if (!record) return [] as string[];
-          const residue = await findResidue(t);
-          await removeResidue(t, residue);
+          if (!record) return 'nothing of this cluster';
+          const found = await findResidue(t);
+          const residue = describeResidue(found);
+          await removeResidue(t, found);
           await revertRecord(t, record);
-          return [...describeResidue(residue), ...record.changes.map(describeChange)];
-        }, (done) => (done.length > 0 ? `removed ${done.join(', ')}` : 'nothing of this cluster')),
+          return [
+            ...(residue.length > 0 ? [`removed ${residue.join(', ')}`] : []),
+            `reverted ${record.changes.length > 0 ? record.changes.map(describeChange).join(', ') : 'nothing (up changed nothing)'}`,
+          ].join('; ');
+        }, (done) => done),
       ),
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
