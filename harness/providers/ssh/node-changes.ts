@@ -23,8 +23,20 @@ export interface ChangeRecord {
   statePath: string;
   /** Whether `up` made CHANGES_DIR (then `down` removes it once empty). */
   createdDir: boolean;
+  /**
+   * What podman and libcni make on first use when the lab's pods run, and that was absent at
+   * `up`: `down` removes it again, once the pods are gone (BYPRODUCTS, and podman's pause
+   * images by id).
+   */
+  absentBefore: string[];
+  /** Unknown (so none is removed) until podman has answered. */
+  pauseImagesBefore?: string[];
   changes: Change[];
 }
+
+/** Files and directories podman and libcni create on first use: removed by `down` if absent at `up` (directories only when empty). */
+export const BYPRODUCTS = ['/etc/cni/net.d/cni.lock', '/var/lib/cni/networks', '/var/lib/cni/results', '/var/lib/cni'];
+const PAUSE_IMAGE = 'localhost/podman-pause';
 
 /** What a machine looks like before `up`, read without changing anything. */
 export interface NodeFacts {
@@ -40,6 +52,7 @@ export interface NodeFacts {
   routeToEcho: boolean;
   otherClusters: string[];
   hasDir: boolean;
+  absentBefore: string[];
 }
 
 const PREREQUISITES = ['ip', 'iptables', 'nping', 'podman', 'runc', 'sysctl'];
@@ -60,7 +73,8 @@ export function describeNode(n: InventoryNode): string {
 export async function readFacts(t: NodeTransport, inv: Inventory, node: InventoryNode, cluster: string): Promise<NodeFacts> {
   const run = async (argv: string[], what: string) => (await t.exec(argv, { what, allowFailure: true }));
   const others = inv.nodes.filter((n) => n.name !== node.name);
-  const [uid, which, addr, fwd, hosts, echo, routes, echoRoute, dir] = await Promise.all([
+  // The checks never run podman: any podman command creates /etc/cni/net.d/cni.lock.
+  const [uid, which, addr, fwd, hosts, echo, routes, echoRoute, absent, dir] = await Promise.all([
     run(['id', '-u'], 'read the user id'),
     run(['sh', '-c', 'for c in "$@"; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done', 'which', ...PREREQUISITES], 'look for the tools the lab needs'),
     run(['ip', '-4', '-o', 'addr', 'show'], 'list addresses'),
@@ -69,6 +83,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
     run(['sh', '-c', ECHO_SERVERS_SCRIPT], 'list nping echo servers'),
     run(['sh', '-c', 'for c in "$@"; do [ -n "$(ip route show exact "$c")" ] && echo "$c"; done; true', 'routes', ...others.map((o) => o.podCidr)], 'look for pod subnet routes'),
     run(['ip', 'route', 'get', inv.outside.echoHostIp], 'look for a route to the echo host'),
+    run(['sh', '-c', 'for p in "$@"; do [ -e "$p" ] || echo "$p"; done; true', 'absent', ...BYPRODUCTS], 'look for podman\'s files'),
     run(['sh', '-c', '[ -d "$1" ] || exit 0; echo dir; for f in "$1"/*.changes.json; do [ -e "$f" ] && echo "$f"; done; true', 'changes', CHANGES_DIR], 'look for other clusters'),
   ]);
   const dirLines = dir.stdout.split('\n').filter(Boolean);
@@ -86,6 +101,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
     routeToEcho: echoRoute.exitCode === 0,
     otherClusters: dirLines.filter((l) => l !== 'dir' && l !== changesPath(cluster)).map((f) => f.slice(CHANGES_DIR.length + 1, -'.changes.json'.length)),
     hasDir: dirLines.includes('dir'),
+    absentBefore: absent.stdout.split('\n').filter(Boolean),
   };
 }
 
@@ -157,7 +173,11 @@ export async function readRecord(t: NodeTransport, cluster: string): Promise<Cha
  * name, and an echo server with the cluster's passphrase unless one runs. Returns what changed.
  */
 export async function prepareNode(t: NodeTransport, inv: Inventory, node: InventoryNode, f: NodeFacts, cluster: string, statePath: string): Promise<Change[]> {
-  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, changes: [] };
+  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, absentBefore: f.absentBefore, changes: [] };
+  await writeRecord(t, record);
+  // Only now, with the record written: podman creates cni.lock, which absentBefore may name.
+  const pause = await t.exec(['podman', 'images', '--noheading', '--filter', `reference=${PAUSE_IMAGE}`, '--format', '{{.ID}}'], { what: 'list podman\'s pause images' });
+  record.pauseImagesBefore = [...new Set(pause.stdout.split('\n').filter(Boolean))];
   const change = async (c: Change, make: () => Promise<unknown>): Promise<void> => {
     record.changes.push(c);
     await writeRecord(t, record);
@@ -250,6 +270,22 @@ export async function revertChange(t: NodeTransport, c: Change): Promise<void> {
       await t.exec(['sysctl', '-qw', `${c.key}=${c.old}`], { what: `restore ${c.key}` });
       return;
   }
+}
+
+/** Podman's pause images and libcni's files that appeared since `up` (the lab's pods made them); call once the pods are gone. */
+export async function removeByproducts(t: NodeTransport, record: ChangeRecord): Promise<string[]> {
+  const removed: string[] = [];
+  const pause = await t.exec(['podman', 'images', '--noheading', '--filter', `reference=${PAUSE_IMAGE}`, '--format', '{{.ID}}'], { allowFailure: true });
+  const before = record.pauseImagesBefore;
+  const fresh = before ? [...new Set(pause.stdout.split('\n').filter(Boolean))].filter((id) => !before.includes(id)) : [];
+  // Without --force: a pause image that some other pod uses now stays.
+  if (fresh.length > 0 && (await t.exec(['podman', 'rmi', ...fresh], { allowFailure: true })).exitCode === 0) removed.push(`${PAUSE_IMAGE} (${fresh.length})`);
+  for (const p of BYPRODUCTS.filter((b) => (record.absentBefore ?? []).includes(b))) {
+    // Files only if empty, directories only if empty: nothing that holds data is removed.
+    const r = await t.exec(['sh', '-c', 'if [ -d "$1" ]; then rmdir "$1"; elif [ -f "$1" ] && [ ! -s "$1" ]; then rm -f "$1"; else exit 1; fi', 'byproduct', p], { allowFailure: true });
+    if (r.exitCode === 0) removed.push(p);
+  }
+  return removed;
 }
 
 /** Reverts a record in reverse order, then removes it (and the directory, if `up` made it and it is empty). */

@@ -8,7 +8,7 @@ import type { Progress } from '../../progress.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
 import { describeResidue, findResidue, removeResidue } from './lab-residue.ts';
-import { checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, revertRecord, changesPath } from './node-changes.ts';
+import { checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, removeByproducts, revertRecord, changesPath } from './node-changes.ts';
 import { LazySshTransport } from './transport.ts';
 
 /** What the ssh provider keeps in the state file beside the common fields. */
@@ -209,6 +209,7 @@ export class SshProvider implements Provider {
           const found = await findResidue(t);
           const residue = describeResidue(found);
           await removeResidue(t, found);
+          residue.push(...(await removeByproducts(t, record)));
           await revertRecord(t, record);
           return [
             ...(residue.length > 0 ? [`removed ${residue.join(', ')}`] : []),
