@@ -167,13 +167,26 @@ export class SshProvider implements Provider {
     return (await this.localRecord(cluster))?.statePath;
   }
 
+  /**
+   * Each node: does `true` run over SSH. The router and the echo host are not the lab's to
+   * reach: one echo probe from the first reachable node says whether both are there.
+   */
   async health(state: ClusterState): Promise<MachineHealth[]> {
-    return Promise.all(
+    const nodes = await Promise.all(
       state.nodes.map(async (n): Promise<MachineHealth> => {
         const r = await this.transport(state, n).exec(['true'], { allowFailure: true }).catch(() => undefined);
         return { name: n.name, state: r?.exitCode === 0 ? 'running' : 'missing' };
       }),
     );
+    const from = state.nodes.find((_, i) => nodes[i]!.state === 'running');
+    const o = state.outside;
+    const probe = from
+      ? await this.transport(state, from)
+        .exec(['nping', '--echo-client', o.echoSecret, '--no-crypto', '--delay', '10ms', '--tcp', '-p', '80', '-c', '1', o.echoHostIp], { allowFailure: true })
+        .catch(() => undefined)
+      : undefined;
+    const outside = probe && /^CAPT /m.test(probe.stdout) ? 'running' : 'missing';
+    return [...nodes, { name: 'router', state: outside }, { name: 'echo', state: outside }];
   }
 
   async leftovers(cluster: string): Promise<string[]> {
