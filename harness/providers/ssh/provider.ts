@@ -5,6 +5,7 @@ import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import { PrerequisiteError, UsageError } from '../../errors.ts';
 import type { Progress } from '../../progress.ts';
+import { settleAll } from '../docker/actions/settle-all.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
 import { describeResidue, findResidue, removeResidue } from './lab-residue.ts';
@@ -117,10 +118,10 @@ export class SshProvider implements Provider {
     const record: LocalRecord = { cluster: c, statePath, inventory: inv };
     await writeFile(localRecordPath(c), `${JSON.stringify(record, null, 2)}\n`);
 
-    for (const n of inv.nodes) {
-      await step(`prepare ${describeNode(n)}`, () => prepareNode(this.connect(c, n), inv, n, facts.get(n.name)!, c, statePath), (changes) =>
-        changes.length > 0 ? changes.map(describeChange).join(', ') : 'nothing to change');
-    }
+    // All nodes at once; each line appears as its node is done.
+    await settleAll(inv.nodes.map((n) =>
+      step(`prepare ${describeNode(n)}`, () => prepareNode(this.connect(c, n), inv, n, facts.get(n.name)!, c, statePath), (changes) =>
+        changes.length > 0 ? changes.map(describeChange).join(', ') : 'nothing to change')));
     const details: SshDetails = {
       inventory: inv.file,
       machines: Object.fromEntries(inv.nodes.map((n) => [n.name, { host: n.host, port: n.port, user: n.user, key: n.key, ...(n.hostKey ? { hostKey: n.hostKey } : {}) }])),
