@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ExecResult } from '../../host-exec.ts';
 import type { NodeExecOptions, NodeTransport } from '../provider.ts';
-import { openSsh, type SshTarget } from '../ssh/connection.ts';
-import { SshTransport } from '../ssh/transport.ts';
+import type { SshTarget } from '../ssh/connection.ts';
+import { LazySshTransport, type SshTransport } from '../ssh/transport.ts';
 
 /**
  * The node transport of a GCP VM: one SSH connection (ssh2), opened on first use (a failed
@@ -12,22 +12,17 @@ import { SshTransport } from '../ssh/transport.ts';
  * makes from ssh-keys), and copies go to /tmp first, then into place with sudo.
  */
 export class GcpNodeTransport implements NodeTransport {
-  private opening?: Promise<SshTransport>;
+  private readonly lazy: LazySshTransport;
 
   constructor(
     readonly node: string,
-    private readonly target: SshTarget,
-  ) {}
+    target: SshTarget,
+  ) {
+    this.lazy = new LazySshTransport(node, target);
+  }
 
   private ssh(): Promise<SshTransport> {
-    this.opening ??= openSsh(this.node, this.target).then(
-      (client) => new SshTransport(this.node, client, this.target),
-      (e: unknown) => {
-        this.opening = undefined;
-        throw e;
-      },
-    );
-    return this.opening;
+    return this.lazy.connect();
   }
 
   /** Runs argv as the login user: the create steps say `sudo` themselves where they need it. */
@@ -50,8 +45,7 @@ export class GcpNodeTransport implements NodeTransport {
     }
   }
 
-  async close(): Promise<void> {
-    const t = await this.opening?.catch(() => undefined);
-    t?.close();
+  close(): Promise<void> {
+    return this.lazy.close();
   }
 }
