@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
@@ -237,6 +237,8 @@ export class SshProvider implements Provider {
     for (const t of this.transports.values()) await t.close();
     this.transports.clear();
     await rm(localRecordPath(cluster), { force: true });
+    // The cluster's cache directory, if nothing else is in it (another provider's files may be).
+    await rmdir(dirname(localRecordPath(cluster))).catch(() => {});
   }
 
   transport(state: ClusterState, node: NodeState): NodeTransport {
