@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StateError } from '../errors.ts';
+import type { ClusterPlan } from './topology.ts';
 
 export type NodeRole = 'control-plane' | 'worker';
 
@@ -45,6 +46,34 @@ export interface ClusterState {
   outside: OutsideState;
   /** Provider-specific details (docker: image tag, networks, bridges, router and echo ids). */
   providerDetails: Record<string, unknown>;
+}
+
+/** The state of a cluster made from a plan (docker, qemu): the plan's addresses, each node's id, the provider's details. */
+export function stateFromPlan(
+  plan: ClusterPlan,
+  provider: string,
+  nodeId: (node: string) => string,
+  echo: { echoHostName: string; echoSecret: string },
+  details: object,
+): ClusterState {
+  return {
+    schemaVersion: 1,
+    provider,
+    name: plan.cluster,
+    createdAt: new Date().toISOString(),
+    hostNetwork: plan.hostNetwork,
+    podNetwork: plan.podNetwork,
+    nodeCidrMaskSize: plan.nodeCidrMaskSize,
+    nodes: plan.nodes.map((n): NodeState => ({ ...n, id: nodeId(n.name) })),
+    outside: {
+      network: plan.outsideNetwork,
+      routerHostIp: plan.routerHostIp,
+      routerOutsideIp: plan.routerOutsideIp,
+      echoHostIp: plan.echoHostIp,
+      ...echo,
+    },
+    providerDetails: details as Record<string, unknown>,
+  };
 }
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ClusterState, NodeState } from '../../cluster/state.ts';
+import { stateFromPlan, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import type { Progress } from '../../progress.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
@@ -51,25 +51,7 @@ export class DockerProvider implements Provider {
       router: containerName(c, 'router'),
       echoHost: containerName(c, 'echo'),
     };
-    return {
-      schemaVersion: 1,
-      provider: this.name,
-      name: c,
-      createdAt: new Date().toISOString(),
-      hostNetwork: plan.hostNetwork,
-      podNetwork: plan.podNetwork,
-      nodeCidrMaskSize: plan.nodeCidrMaskSize,
-      nodes: plan.nodes.map((n): NodeState => ({ ...n, id: ctx.containerIds.get(n.name) ?? '' })),
-      outside: {
-        network: plan.outsideNetwork,
-        routerHostIp: plan.routerHostIp,
-        routerOutsideIp: plan.routerOutsideIp,
-        echoHostIp: plan.echoHostIp,
-        echoHostName: ECHO_HOST_NAME,
-        echoSecret: ctx.echoSecret,
-      },
-      providerDetails: details as unknown as Record<string, unknown>,
-    };
+    return stateFromPlan(plan, this.name, (n) => ctx.containerIds.get(n) ?? '', { echoHostName: ECHO_HOST_NAME, echoSecret: ctx.echoSecret }, details);
   }
 
   async health(state: ClusterState): Promise<MachineHealth[]> {

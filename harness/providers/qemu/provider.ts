@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatCidr, overlaps, parseCidr } from '../../cluster/cidr.ts';
-import type { ClusterState, NodeState } from '../../cluster/state.ts';
+import { stateFromPlan, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import { UsageError } from '../../errors.ts';
 import { hostExec } from '../../host-exec.ts';
@@ -101,21 +101,7 @@ export class QemuProvider implements Provider {
       vms: Object.fromEntries(specs.map((s, i) => [s.node.name, { ...vms[i]!, sshPort: s.sshPort, console: s.console }])),
       router: netnsName(c, 'router'), echoHost: netnsName(c, 'echo'),
     };
-    const state: ClusterState = {
-      schemaVersion: 1,
-      provider: this.name,
-      name: c,
-      createdAt: new Date().toISOString(),
-      hostNetwork: plan.hostNetwork,
-      podNetwork: plan.podNetwork,
-      nodeCidrMaskSize: plan.nodeCidrMaskSize,
-      nodes: plan.nodes.map((n): NodeState => ({ ...n, id: vmName(c, n.name) })),
-      outside: {
-        network: plan.outsideNetwork, routerHostIp: plan.routerHostIp, routerOutsideIp: plan.routerOutsideIp,
-        echoHostIp: plan.echoHostIp, echoHostName: ECHO_HOST_NAME, echoSecret,
-      },
-      providerDetails: details as unknown as Record<string, unknown>,
-    };
+    const state = stateFromPlan(plan, this.name, (n) => vmName(c, n), { echoHostName: ECHO_HOST_NAME, echoSecret }, details);
     await step('routes, /etc/hosts and router rules', () => this.configure(plan, state));
     return state;
   }
