@@ -16,5 +16,6 @@ export function statusTable(state: ClusterState, health: MachineHealth[]): strin
 export function outsideLine(state: ClusterState, health: MachineHealth[]): string {
   const s = (name: string): string => health.find((h) => h.name === name)?.state ?? 'unknown';
   const o = state.outside;
-  return `outside: router ${o.routerHostIp}/${o.routerOutsideIp} (${s('router')}), echo host ${o.echoHostName} ${o.echoHostIp} (${s('echo')})`;
+  const router = [o.routerHostIp, o.routerOutsideIp].filter(Boolean).join('/');
+  return `outside: router ${router} (${s('router')}), echo host ${o.echoHostName} ${o.echoHostIp} (${s('echo')})`;
 }
