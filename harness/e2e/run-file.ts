@@ -11,6 +11,8 @@ export interface RunFile {
   live: LiveCluster;
   /** The container to exec into for each pod (podman kube play names it <pod>-<container>). */
   podContainers: Record<string, string>;
+  /** Each pod's network namespace on its node, where probes from the pod run. */
+  podNetns?: Record<string, string>;
 }
 
 export const RUN_FILE = resolve(import.meta.dirname, '../../reports/.run/lab.json');

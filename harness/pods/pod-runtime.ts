@@ -14,6 +14,8 @@ export interface PodInfo {
   message?: string;
   /** Its containers' names in the runtime (podman: <pod>-<container>). */
   containers: string[];
+  /** Its network namespace, as a path on its node (podman: the infra container's SandboxKey). */
+  netns?: string;
 }
 
 export type ApplyOutcome = 'created' | 'unchanged' | 'failed';

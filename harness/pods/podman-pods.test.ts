@@ -13,7 +13,7 @@ const PODS = [
   },
 ];
 const INFRAS = [
-  { Id: 'aaa', NetworkSettings: { Networks: { 'my-cni-plugin': { IPAddress: '200.200.1.2' } } } },
+  { Id: 'aaa', NetworkSettings: { Networks: { 'my-cni-plugin': { IPAddress: '200.200.1.2' } }, SandboxKey: '/run/netns/netns-1b2c' } },
   { Id: 'ccc', NetworkSettings: { Networks: { 'my-cni-plugin': { IPAddress: '' } } } },
 ];
 const KUBE_PLAY_ERR = `time="2026-12-03T16:40:35Z" level=warning msg="Failed to load cached network config"
@@ -23,10 +23,10 @@ Error: failed to start 2 containers
 `;
 
 describe('pods from podman', () => {
-  it("takes each pod's IP from its infra container and lists its other containers", () => {
+  it("takes each pod's IP and network namespace from its infra container and lists its other containers", () => {
     const pods = podsFromPodman({ name: 'my-k8s-worker-1', ip: '10.0.0.3' }, PODS, INFRAS, new Map());
     expect(pods).toEqual([
-      { name: 'pod-1', status: 'Running', ip: '200.200.1.2', node: 'my-k8s-worker-1', nodeIp: '10.0.0.3', containers: ['pod-1-nping'] },
+      { name: 'pod-1', status: 'Running', ip: '200.200.1.2', node: 'my-k8s-worker-1', nodeIp: '10.0.0.3', containers: ['pod-1-nping'], netns: '/run/netns/netns-1b2c' },
       { name: 'pod-3', status: 'ContainerCreating', node: 'my-k8s-worker-1', nodeIp: '10.0.0.3', containers: ['pod-3-nping'] },
     ]);
   });

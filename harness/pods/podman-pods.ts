@@ -12,7 +12,8 @@ export interface PodmanPod {
 /** `podman inspect` of an infra container: where its address is. */
 export interface PodmanInfra {
   Id: string;
-  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
+  /** SandboxKey: the pod's network namespace on the node (/run/netns/netns-...). */
+  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }>; SandboxKey?: string };
 }
 
 /**
@@ -30,6 +31,7 @@ export function podsFromPodman(
     const infra = infras.find((i) => i.Id === p.InfraId);
     const ip = Object.values(infra?.NetworkSettings?.Networks ?? {}).map((n) => n.IPAddress).find((a) => a);
     const message = events.get(p.Name);
+    const netns = infra?.NetworkSettings?.SandboxKey;
     return {
       name: p.Name,
       status: podStatus(p.Status, message !== undefined),
@@ -38,6 +40,7 @@ export function podsFromPodman(
       nodeIp: node.ip,
       ...(message !== undefined ? { message } : {}),
       containers: p.Containers.filter((c) => c.Id !== p.InfraId).map((c) => c.Names),
+      ...(netns ? { netns } : {}),
     };
   });
 }
