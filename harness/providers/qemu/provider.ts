@@ -12,7 +12,7 @@ import { settleAll } from '../docker/actions/settle-all.ts';
 import { echoHostCommands, nodeCommands, routerCommands } from '../docker/machine-config.ts';
 import { ECHO_HOST_NAME } from '../docker/names.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
-import { LazySshTransport } from '../ssh/transport.ts';
+import { QemuNodeTransport } from './transport.ts';
 import { chooseAccel, type Accel } from './accel.ts';
 import { ensureVmImage, type VmImage } from './image.ts';
 import { consoleDir, MGMT_NETWORK, netnsName, runDir, tapName, vmName } from './names.ts';
@@ -59,7 +59,7 @@ function memoryMb(env: NodeJS.ProcessEnv = process.env): number {
  */
 export class QemuProvider implements Provider {
   readonly name = 'qemu';
-  private readonly transports = new Map<string, LazySshTransport>();
+  private readonly transports = new Map<string, QemuNodeTransport>();
 
   checkPrerequisites(): Promise<void> {
     return checkQemuPrerequisites();
@@ -73,7 +73,9 @@ export class QemuProvider implements Provider {
       return progress.step(title, run, note);
     };
     await step('ranges', async () => checkMgmtRange(plan));
-    await mkdir(dir, { recursive: true });
+    // qemu takes file names inside comma-separated option lists.
+    if (dir.includes(',')) throw new UsageError(`the lab's cache ${dir} has a comma in its path, which qemu's options cannot take: use a checkout without one`);
+    await mkdir(join(dir, 'share'), { recursive: true });
     await writeFile(join(dir, STATE_PATH_FILE), statePath);
     await mkdir(consoleDir(c), { recursive: true });
     const image = await step('VM image', ensureVmImage, (i) =>
@@ -92,7 +94,7 @@ export class QemuProvider implements Provider {
       specs.push({
         cluster: c, node, hostPrefix: parseCidr(plan.hostNetwork).prefix, gateway: plan.routerHostIp, nameserver: plan.echoHostIp,
         tap: tapName(c, i), image, overlay: join(dir, `${node.name}.qcow2`), console: join(consoleDir(c), `${node.name}.log`),
-        pidFile: join(dir, `${node.name}.pid`), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memoryMb(),
+        pidFile: join(dir, `${node.name}.pid`), share: join(dir, 'share'), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memoryMb(),
       });
     }
     const vms = await step(`${specs.length} VM${specs.length === 1 ? '' : 's'} (${accel.accel}): boot to SSH`, () => bootAll(specs, privateKey, signal), () => `consoles in ${consoleDir(c)}`);
@@ -173,7 +175,8 @@ export class QemuProvider implements Provider {
       const d = state.providerDetails as unknown as QemuDetails;
       const vm = d.vms[node.name];
       if (!vm) throw new Error(`the state of cluster ${state.name} has no VM for node ${node.name}`);
-      t = new LazySshTransport(node.name, { host: '127.0.0.1', port: vm.sshPort, user: 'root', privateKey: readFileSync(d.privateKey), hostKey: vm.hostKey });
+      const target = { host: '127.0.0.1', port: vm.sshPort, user: 'root', privateKey: readFileSync(d.privateKey), hostKey: vm.hostKey };
+      t = new QemuNodeTransport(node.name, target, join(runDir(state.name), 'share'));
       this.transports.set(key, t);
     }
     return t;

@@ -21,6 +21,8 @@ export interface VmSpec {
   overlay: string;
   console: string;
   pidFile: string;
+  /** The host directory the VM mounts read-only at SHARE_MOUNT (virtio-9p). */
+  share: string;
   sshPort: number;
   /** The base64 body of the lab's ed25519 public key. */
   publicKey: string;
@@ -65,6 +67,7 @@ export function qemuArgv(s: VmSpec): string[] {
     '-device', `virtio-net-pci,netdev=mgmt,mac=${MGMT_MAC}`,
     '-netdev', `tap,id=lab,ifname=${s.tap},script=no,downscript=no`,
     '-device', `virtio-net-pci,netdev=lab,mac=${labMac(s.node.ip)}`,
+    '-virtfs', `local,path=${s.share},mount_tag=cnilab,security_model=none,readonly=on`,
     '-serial', `file:${s.console}`,
     '-pidfile', s.pidFile,
     '-daemonize',
