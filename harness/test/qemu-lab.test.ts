@@ -14,7 +14,7 @@ import { hostExec } from '../host-exec.ts';
 import { chooseAccel } from '../providers/qemu/accel.ts';
 import { ensureVmImage } from '../providers/qemu/image.ts';
 import { runDir } from '../providers/qemu/names.ts';
-import type { QemuDetails } from '../providers/qemu/provider.ts';
+import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
 import { mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
 
 // Ranges of its own, away from a lab someone keeps up on the seed's ranges.
@@ -81,11 +81,23 @@ describe('qemu VMs', () => {
     expect(await onHost('qslow')).toEqual([]);
   }, UP_MS);
 
-  it('a VM killed while the cluster runs: status names it, and down leaves nothing behind', async () => {
+  it('runs pods on a VM and removes them (podman calls the plugin), then, with a VM killed, status names it and down leaves nothing behind', async () => {
     const c = testCluster('qkill', dir);
     const up = await qemuUp(c, 1);
     expect(up.code, up.stderr).toBe(0);
     const state = await mustReadState(c.statePath);
+    // Pods come and go on the VMs' own kernels and cgroups (all four land on the one worker).
+    const install = await runCli(['plugin', 'install', ...c.args]);
+    expect(install.code, install.stderr).toBe(0);
+    const apply = await runCli(['apply', '-f', 'pods.yaml', ...c.args]);
+    expect(apply.code, `${apply.stdout}${apply.stderr}`).toBe(0);
+    const pods = await runCli(['get', 'pods', ...c.args]);
+    expect(pods.stdout.match(/ Running /g)?.length, pods.stdout).toBe(4);
+    const del = await runCli(['delete', '-f', 'pods.yaml', ...c.args]);
+    expect(del.code, `${del.stdout}${del.stderr}`).toBe(0);
+    const log = await new QemuProvider().transport(state, state.nodes[1]!).exec(['cat', '/var/log/my-cni-plugin.log'], { what: 'read the plugin log' });
+    expect(log.stdout.match(/ DEL cid=\S+ if=eth0 ok/g)?.length, log.stdout).toBe(4);
+
     expect(state.provider).toBe('qemu');
     const details = state.providerDetails as unknown as QemuDetails;
     const worker = details.vms['my-k8s-worker-1']!;
