@@ -64,7 +64,7 @@ export function renderComparePage(runs: ProviderRun[]): string {
     .map((r) => `<th scope="col">${esc(r.info.provider)}<small>${esc(r.info.plugin)} · ${esc(r.info.startedAt)} · ${(r.info.durationMs / 1000).toFixed(1)} s</small></th>`)
     .join('');
   const verdict = cmp.differences.length === 0
-    ? `<span class="banner same">same</span> all ${cmp.ids.length} cells have the same outcome on ${esc(cmp.providers.join(' and '))}`
+    ? `<span class="banner same">same</span> all ${cmp.ids.length} cells have the same outcome on ${esc(new Intl.ListFormat('en', { type: 'conjunction' }).format(cmp.providers))}`
     : `<span class="banner differs">${cmp.differences.length} differ</span> of ${cmp.ids.length} cells; they are listed first`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Connectivity matrix: ${esc(cmp.providers.join(' vs '))}</title>
