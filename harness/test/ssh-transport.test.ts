@@ -4,30 +4,18 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.ts';
 import { SshConnectError, openSsh, type SshTarget } from '../providers/ssh/connection.ts';
-import { SshTransport } from '../providers/ssh/transport.ts';
+import { freePort } from '../providers/qemu/vm.ts';
+import { LazySshTransport, SshTransport } from '../providers/ssh/transport.ts';
 
 let dir: string;
 let sshd: ChildProcess;
 let target: SshTarget;
 let transport: SshTransport;
-
-/** A free port on loopback, from the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cni-lab-sshd-'));
@@ -112,6 +100,28 @@ describe('the SSH node transport', () => {
   it('runs 30 commands at once over the one connection, more than the 10 sessions sshd allows', async () => {
     const outs = await Promise.all(Array.from({ length: 30 }, (_, i) => transport.exec(['echo', String(i)])));
     expect(outs.map((o) => o.stdout)).toEqual(Array.from({ length: 30 }, (_, i) => `${i}\n`));
+  });
+
+  it('pins the host key: a server presenting another one is refused', async () => {
+    const other = readFileSync(join(dir, 'client_key.pub'), 'utf8').split(' ')[1]!;
+    const err = await openSsh('vm-1', { ...target, hostKey: other }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SshConnectError);
+    expect((err as Error).message).toMatch(/cannot reach vm-1 over SSH at root@127\.0\.0\.1:\d+: .*verification failed/i);
+    const right = readFileSync(join(dir, 'host_key.pub'), 'utf8').split(' ')[1]!;
+    const ok = new LazySshTransport('vm-1', { ...target, hostKey: right });
+    expect((await ok.exec(['echo', 'pinned'])).stdout).toBe('pinned\n');
+    await ok.close();
+  });
+
+  it('opens a lazy connection on first use, and again after it dropped', async () => {
+    const lazy = new LazySshTransport('vm-1', target);
+    const first = await lazy.connect();
+    expect((await lazy.exec(['echo', 'one'])).stdout).toBe('one\n');
+    first.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await lazy.exec(['echo', 'two'])).stdout).toBe('two\n');
+    expect(await lazy.connect()).not.toBe(first);
+    await lazy.close();
   });
 
   it('names the node and the address when nothing answers', async () => {

@@ -43,7 +43,9 @@ export function openSsh(node: string, t: SshTarget): Promise<Client> {
   };
   return new Promise((resolve, reject) => {
     client.once('ready', () => resolve(client));
-    client.once('error', (err) => reject(new SshConnectError(node, `${t.user}@${t.host}:${t.port}`, err)));
+    // Kept for the connection's life: an error after ready (the peer went away) must not
+    // crash the process as an unhandled 'error' event; the commands in flight fail instead.
+    client.on('error', (err) => reject(new SshConnectError(node, `${t.user}@${t.host}:${t.port}`, err)));
     client.connect(config);
   });
 }

@@ -51,11 +51,17 @@ export class SshTransport implements NodeTransport {
 
   async exec(argv: readonly string[], opts: NodeExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new TypeError('SshTransport.exec: empty argv');
-    if (this.busy >= SshTransport.MAX_CHANNELS) await new Promise<void>((r) => this.waiting.push(r));
+    return this.withChannel(() => this.run(argv, opts));
+  }
+
+  /** Runs one use of a channel (a command, an SFTP session) within MAX_CHANNELS. */
+  private async withChannel<T>(use: () => Promise<T>): Promise<T> {
+    // `while`: a newcomer may take the slot that woke a waiter before the waiter runs.
+    while (this.busy >= SshTransport.MAX_CHANNELS) await new Promise<void>((r) => this.waiting.push(r));
     this.busy++;
     this.hold(1);
     try {
-      return await this.run(argv, opts);
+      return await use();
     } finally {
       this.hold(-1);
       this.busy--;
@@ -96,8 +102,7 @@ export class SshTransport implements NodeTransport {
   /** Copies over SFTP and keeps the file's mode, as the docker transport does. */
   async copy(localPath: string, remotePath: string): Promise<void> {
     const mode = (await stat(localPath)).mode & 0o7777;
-    this.hold(1);
-    await new Promise<void>((resolve, reject) => {
+    await this.withChannel(() => new Promise<void>((resolve, reject) => {
       this.client.sftp((err, sftp) => {
         const fail = (e: Error) => {
           sftp?.end();
@@ -113,7 +118,7 @@ export class SshTransport implements NodeTransport {
           });
         });
       });
-    }).finally(() => this.hold(-1));
+    }));
   }
 
   close(): void {
@@ -136,7 +141,13 @@ export class LazySshTransport implements NodeTransport {
 
   connect(): Promise<SshTransport> {
     this.opening ??= openSsh(this.node, this.target).then(
-      (client) => new SshTransport(this.node, client, this.target),
+      (client) => {
+        // A connection that drops (the peer rebooted, a NAT forgot it) is opened again by the next call.
+        client.once('close', () => {
+          this.opening = undefined;
+        });
+        return new SshTransport(this.node, client, this.target);
+      },
       (e: unknown) => {
         this.opening = undefined;
         throw e;
