@@ -29,7 +29,9 @@ export function applyProviderOptions(values: OptionValues, state?: ClusterState)
   set('CLOUDSDK_CORE_PROJECT', values.project, recorded.project);
   set('CLOUDSDK_COMPUTE_ZONE', values.zone, recorded.zone);
   // The ssh provider reads its inventory from here (made absolute: the provider may run elsewhere).
+  // Without --inventory, the one the state file recorded: `down` must find the machines even when the local record is gone.
   if (typeof values.inventory === 'string') process.env.CNI_LAB_INVENTORY = resolve(values.inventory);
+  else if (typeof recorded.inventory === 'string' && state?.provider === 'ssh') process.env.CNI_LAB_INVENTORY = recorded.inventory;
 }
 
 /** --dry-run: prints every command the provider would run, numbered, one per line, and runs none. */

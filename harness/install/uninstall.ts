@@ -33,7 +33,7 @@ export async function checkNoPods(node: NodeTransport): Promise<void> {
  * its iptables rules and chains, the IPAM store and libcni's cached results of the network
  * (and our plugin's log and lock file). A purge after a plain uninstall still works.
  */
-export async function uninstallFromNode(node: NodeTransport, purge: boolean): Promise<NodeUninstall> {
+export async function uninstallFromNode(node: NodeTransport, purge: boolean, keep: { links?: string[] } = {}): Promise<NodeUninstall> {
   const m = await readManifest(node);
   const removed: string[] = [];
   if (m) {
@@ -43,16 +43,17 @@ export async function uninstallFromNode(node: NodeTransport, purge: boolean): Pr
   }
   const gone = m ?? (purge ? await readManifest(node, UNINSTALLED_PATH) : undefined);
   if (purge && gone) {
-    removed.push(...(await purgeNode(node, gone)));
+    removed.push(...(await purgeNode(node, gone, keep.links ?? [])));
     await node.exec(['rm', '-f', UNINSTALLED_PATH], { what: 'forget the uninstalled plugin' });
   }
   return { ...(gone ? { manifest: gone } : {}), removed };
 }
 
-async function purgeNode(node: NodeTransport, m: InstallManifest): Promise<string[]> {
+/** `keepLinks`: interfaces that were there before the lab came (a machine it does not own): never deleted. */
+async function purgeNode(node: NodeTransport, m: InstallManifest, keepLinks: string[]): Promise<string[]> {
   const removed: string[] = [];
   const link = await node.exec(['ip', 'link', 'show', 'dev', m.bridge], { allowFailure: true });
-  if (link.exitCode === 0) {
+  if (link.exitCode === 0 && !keepLinks.includes(m.bridge)) {
     await node.exec(['ip', 'link', 'delete', 'dev', m.bridge], { what: `delete bridge ${m.bridge}` });
     removed.push(`bridge ${m.bridge}`);
   }

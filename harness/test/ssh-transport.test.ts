@@ -3,13 +3,14 @@
  * key pair it generates: the transport the qemu and ssh providers will use (issue 6).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.ts';
 import { SshConnectError, openSsh, type SshTarget } from '../providers/ssh/connection.ts';
 import { freePort } from '../providers/qemu/vm.ts';
+import { revertChange } from '../providers/ssh/node-changes.ts';
 import { LazySshTransport, SshTransport } from '../providers/ssh/transport.ts';
 
 let dir: string;
@@ -129,5 +130,22 @@ describe('the SSH node transport', () => {
     const err = await openSsh('vm-9', { ...target, port }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SshConnectError);
     expect((err as Error).message).toBe(`cannot reach vm-9 over SSH at root@127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
+  });
+});
+
+describe("the ssh provider's record of a change, followed back on this machine over SSH", () => {
+  it('stops an echo server whose start was recorded but not its pid (an up that crashed in between)', async () => {
+    const log = join(dir, 'echo-nping.log');
+    const secret = `pending-${process.pid}`;
+    spawnSync('sh', ['-c', 'setsid nping --echo-server "$1" --no-crypto --interface lo >"$2" 2>&1 </dev/null &', 'echo', secret, log]);
+    const running = () => spawnSync('pgrep', ['-f', `nping --echo-server ${secret}`], { encoding: 'utf8' }).stdout.trim();
+    const deadline = Date.now() + 5000;
+    while (!running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(running()).not.toBe('');
+    await revertChange(transport, { kind: 'echo-server', pid: 0, startTime: '', log });
+    const gone = Date.now() + 5000;
+    while (running() && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
+    expect(running()).toBe('');
+    expect(existsSync(log)).toBe(false);
   });
 });

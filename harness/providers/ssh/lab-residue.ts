@@ -49,7 +49,7 @@ export function describeResidue(r: Residue): string[] {
 }
 
 /** Pods first (podman runs the plugin's DEL for each), then the plugin with --purge, then the image. */
-export async function removeResidue(t: NodeTransport, r: Residue): Promise<void> {
+export async function removeResidue(t: NodeTransport, r: Residue, linksBefore: string[] = []): Promise<void> {
   for (const pod of r.pods) {
     // --time 0: nping ignores SIGTERM. A pod podman no longer knows is only forgotten.
     await t.exec(['podman', 'pod', 'stop', '--time', '0', pod], { what: `stop pod ${pod}`, allowFailure: true });
@@ -59,7 +59,8 @@ export async function removeResidue(t: NodeTransport, r: Residue): Promise<void>
     await t.exec(['rm', '-f', `${POD_DIR}/${pod}.yaml`, `${POD_DIR}/${pod}.event`], { what: `forget pod ${pod}` });
   }
   await t.exec(['sh', '-c', '[ ! -d "$1" ] || rmdir "$1" 2>/dev/null || true', 'pods', POD_DIR], { allowFailure: true });
-  if (r.plugin) await uninstallFromNode(t, true);
+  // A bridge of the same name that the machine had before `up` is the machine's own, not the plugin's.
+  if (r.plugin) await uninstallFromNode(t, true, { links: linksBefore });
   if (r.images.length > 0) await t.exec(['podman', 'rmi', '--force', ...r.images], { what: `remove the pod image ${POD_IMAGE_NAME}` });
   if (r.myNping) await t.exec(['rm', '-f', MY_NPING_PATH], { what: `remove ${MY_NPING_PATH}` });
 }

@@ -16,6 +16,7 @@ export type Change =
   | { kind: 'sysctl'; key: string; old: string; new: string }
   | { kind: 'route'; dst: string; via: string }
   | { kind: 'hosts'; line: string; addedNewline: boolean }
+  /** pid 0: recorded before the start, not yet known (a crash in between): found by its log file. */
   | { kind: 'echo-server'; pid: number; startTime: string; log: string };
 
 export interface ChangeRecord {
@@ -31,6 +32,8 @@ export interface ChangeRecord {
   absentBefore: string[];
   /** Unknown (so none is removed) until podman has answered. */
   pauseImagesBefore?: string[];
+  /** The machine's network interfaces at `up`: `down` never deletes one of them (a cni0 of its own, say). */
+  linksBefore?: string[];
   changes: Change[];
 }
 
@@ -53,6 +56,7 @@ export interface NodeFacts {
   otherClusters: string[];
   hasDir: boolean;
   absentBefore: string[];
+  links: string[];
 }
 
 const PREREQUISITES = ['ip', 'iptables', 'nping', 'podman', 'runc', 'sysctl'];
@@ -74,7 +78,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
   const run = async (argv: string[], what: string) => (await t.exec(argv, { what, allowFailure: true }));
   const others = inv.nodes.filter((n) => n.name !== node.name);
   // The checks never run podman: any podman command creates /etc/cni/net.d/cni.lock.
-  const [uid, which, addr, fwd, hosts, echo, routes, echoRoute, absent, dir] = await Promise.all([
+  const [uid, which, addr, fwd, hosts, echo, routes, echoRoute, absent, dir, links] = await Promise.all([
     run(['id', '-u'], 'read the user id'),
     run(['sh', '-c', 'for c in "$@"; do command -v "$c" >/dev/null 2>&1 || echo "$c"; done', 'which', ...PREREQUISITES], 'look for the tools the lab needs'),
     run(['ip', '-4', '-o', 'addr', 'show'], 'list addresses'),
@@ -85,6 +89,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
     run(['ip', 'route', 'get', inv.outside.echoHostIp], 'look for a route to the echo host'),
     run(['sh', '-c', 'for p in "$@"; do [ -e "$p" ] || echo "$p"; done; true', 'absent', ...BYPRODUCTS], 'look for podman\'s files'),
     run(['sh', '-c', '[ -d "$1" ] || exit 0; echo dir; for f in "$1"/*.changes.json; do [ -e "$f" ] && echo "$f"; done; true', 'changes', CHANGES_DIR], 'look for other clusters'),
+    run(['ls', '/sys/class/net'], 'list network interfaces'),
   ]);
   const dirLines = dir.stdout.split('\n').filter(Boolean);
   return {
@@ -102,6 +107,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
     otherClusters: dirLines.filter((l) => l !== 'dir' && l !== changesPath(cluster)).map((f) => f.slice(CHANGES_DIR.length + 1, -'.changes.json'.length)),
     hasDir: dirLines.includes('dir'),
     absentBefore: absent.stdout.split('\n').filter(Boolean),
+    links: links.stdout.split(/\s+/).filter(Boolean),
   };
 }
 
@@ -173,7 +179,7 @@ export async function readRecord(t: NodeTransport, cluster: string): Promise<Cha
  * name, and an echo server with the cluster's passphrase unless one runs. Returns what changed.
  */
 export async function prepareNode(t: NodeTransport, inv: Inventory, node: InventoryNode, f: NodeFacts, cluster: string, statePath: string): Promise<Change[]> {
-  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, absentBefore: f.absentBefore, changes: [] };
+  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, absentBefore: f.absentBefore, linksBefore: f.links, changes: [] };
   await writeRecord(t, record);
   // Only now, with the record written: podman creates cni.lock, which absentBefore may name.
   const pause = await t.exec(['podman', 'images', '--noheading', '--filter', `reference=${PAUSE_IMAGE}`, '--format', '{{.ID}}'], { what: 'list podman\'s pause images' });
@@ -205,6 +211,11 @@ export async function prepareNode(t: NodeTransport, inv: Inventory, node: Invent
     // setsid: the server leaves the SSH session's process group and outlives it; every
     // descriptor is redirected, so the channel closes at once.
     const log = echoLogPath(cluster);
+    // Recorded before it starts, as every change: a crash right after the start leaves a
+    // record that `down` follows to the server by its log file.
+    const pending: Change = { kind: 'echo-server', pid: 0, startTime: '', log };
+    record.changes.push(pending);
+    await writeRecord(t, record);
     const started = await t.exec(
       ['sh', '-c', 'setsid nping --echo-server "$1" --no-crypto --interface any >"$2" 2>&1 </dev/null & echo $!', 'echo', inv.outside.echoSecret, log],
       { what: 'start an nping echo server' },
@@ -217,7 +228,7 @@ export async function prepareNode(t: NodeTransport, inv: Inventory, node: Invent
       await t.exec(['rm', '-f', log], { allowFailure: true });
       throw new Error(`${describeNode(node)}: nping --echo-server exited at once: ${out.stdout.trim().split('\n').slice(-3).join(' / ') || 'no output'}`);
     }
-    record.changes.push({ kind: 'echo-server', pid, startTime: startTimeOf(st.stdout), log });
+    Object.assign(pending, { pid, startTime: startTimeOf(st.stdout) });
     await writeRecord(t, record);
   }
   return record.changes;
@@ -233,7 +244,7 @@ export function describeChange(c: Change): string {
     case 'sysctl': return `${c.key} ${c.old} -> ${c.new}`;
     case 'route': return `route ${c.dst} via ${c.via}`;
     case 'hosts': return `/etc/hosts line "${c.line}"`;
-    case 'echo-server': return `nping echo server pid ${c.pid}`;
+    case 'echo-server': return c.pid ? `nping echo server pid ${c.pid}` : `nping echo server writing to ${c.log} (its start was not recorded)`;
   }
 }
 
@@ -241,6 +252,14 @@ export function describeChange(c: Change): string {
 export async function revertChange(t: NodeTransport, c: Change): Promise<void> {
   switch (c.kind) {
     case 'echo-server': {
+      if (c.pid === 0) {
+        // Started (maybe) but never recorded: the nping whose output goes to the lab's log file.
+        await t.exec(['sh', '-c', 'for d in /proc/[0-9]*; do [ "$(cat "$d/comm" 2>/dev/null)" = nping ] && [ "$(readlink "$d/fd/1")" = "$1" ] && kill -KILL "${d#/proc/}"; done; true', 'echo', c.log], {
+          what: `stop the echo server writing to ${c.log}`,
+        });
+        await t.exec(['rm', '-f', c.log], { what: `remove ${c.log}` });
+        return;
+      }
       const st = await t.exec(['cat', `/proc/${c.pid}/stat`], { allowFailure: true });
       // nping ignores SIGTERM (README): SIGKILL, only if the pid is still the server it started.
       if (st.exitCode === 0 && st.stdout.includes('(nping)') && startTimeOf(st.stdout) === c.startTime) {

@@ -222,7 +222,7 @@ export class SshProvider implements Provider {
           if (!record) return 'nothing of this cluster';
           const found = await findResidue(t);
           const residue = describeResidue(found);
-          await removeResidue(t, found);
+          await removeResidue(t, found, record.linksBefore);
           residue.push(...(await removeByproducts(t, record)));
           await revertRecord(t, record);
           return [
