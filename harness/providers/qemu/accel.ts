@@ -25,11 +25,8 @@ const CACHE = join(LAB_CACHE_DIR, 'qemu-accel.json');
  * this boot of the machine and this image. CNI_LAB_QEMU_ACCEL=kvm|tcg skips the probe.
  */
 export async function chooseAccel(image: VmImage, env: NodeJS.ProcessEnv = process.env): Promise<AccelChoice> {
-  const forced = env.CNI_LAB_QEMU_ACCEL;
-  if (forced) {
-    if (forced !== 'kvm' && forced !== 'tcg') throw new UsageError(`CNI_LAB_QEMU_ACCEL=${JSON.stringify(forced)}: use kvm or tcg`);
-    return { accel: forced, reason: 'CNI_LAB_QEMU_ACCEL' };
-  }
+  const forced = forcedAccel(env);
+  if (forced) return { accel: forced, reason: 'CNI_LAB_QEMU_ACCEL' };
   const kvmOpen = await access('/dev/kvm', constants.R_OK | constants.W_OK).then(() => true, () => false);
   if (!kvmOpen) return { accel: 'tcg', reason: 'no usable /dev/kvm' };
   const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
@@ -42,13 +39,22 @@ export async function chooseAccel(image: VmImage, env: NodeJS.ProcessEnv = proce
   return choice;
 }
 
-async function probeKvm(image: VmImage): Promise<AccelChoice> {
+/** CNI_LAB_QEMU_ACCEL, checked: the acceleration the user asked for, if any. */
+export function forcedAccel(env: NodeJS.ProcessEnv = process.env): Accel | undefined {
+  const forced = env.CNI_LAB_QEMU_ACCEL;
+  if (!forced) return undefined;
+  if (forced !== 'kvm' && forced !== 'tcg') throw new UsageError(`CNI_LAB_QEMU_ACCEL=${JSON.stringify(forced)}: use kvm or tcg`);
+  return forced;
+}
+
+/** Boots the image's kernel under KVM with `cnilab.probe` and says what happened. */
+export async function probeKvm(image: Pick<VmImage, 'kernel' | 'initrd'>, timeoutS = PROBE_TIMEOUT_S): Promise<AccelChoice> {
   const log = join(LAB_CACHE_DIR, `qemu-accel-probe-${process.pid}.log`);
   const t0 = performance.now();
   try {
     const res = await hostExec(
       [
-        'timeout', '--kill-after=2', String(PROBE_TIMEOUT_S),
+        'timeout', '--kill-after=2', String(timeoutS),
         'qemu-system-x86_64', '-accel', 'kvm', '-cpu', 'host', '-m', '256', '-nodefaults', '-no-user-config',
         '-display', 'none', '-no-reboot', '-kernel', image.kernel, '-initrd', image.initrd,
         '-append', 'console=ttyS0 quiet panic=-1 cnilab.probe', '-serial', `file:${log}`,
@@ -59,7 +65,7 @@ async function probeKvm(image: VmImage): Promise<AccelChoice> {
     const out = await readFile(log, 'utf8').catch(() => '');
     if (out.includes('cni-lab: probe ok')) return { accel: 'kvm', reason: `a KVM guest booted in ${seconds} s` };
     const said = res.stderr.split('\n').find((l) => l.includes('error')) ?? res.stderr.trim().split('\n')[0] ?? `exit ${res.exitCode}`;
-    const why = res.exitCode === 124 ? `a KVM guest did not boot within ${PROBE_TIMEOUT_S} s` : `qemu -accel kvm failed (${said.replace(/^qemu-system-x86_64: /, '').trim()})`;
+    const why = res.exitCode === 124 ? `a KVM guest did not boot within ${timeoutS} s` : `qemu -accel kvm failed (${said.replace(/^qemu-system-x86_64: /, '').trim()})`;
     return { accel: 'tcg', reason: why };
   } finally {
     await rm(log, { force: true });

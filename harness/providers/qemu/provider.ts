@@ -13,7 +13,7 @@ import { echoHostCommands, nodeCommands, routerCommands } from '../docker/machin
 import { ECHO_HOST_NAME } from '../docker/names.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { QemuNodeTransport } from './transport.ts';
-import { chooseAccel, type Accel } from './accel.ts';
+import { chooseAccel, forcedAccel, type Accel } from './accel.ts';
 import { ensureVmImage, type VmImage } from './image.ts';
 import { consoleDir, MGMT_NETWORK, netnsName, runDir, tapName, vmName } from './names.ts';
 import { clusterLinks, clusterNetns, createBridgeAndTaps, createRouterAndEcho, forwardRules, removeNetwork } from './network.ts';
@@ -72,6 +72,10 @@ export class QemuProvider implements Provider {
       signal?.throwIfAborted();
       return progress.step(title, run, note);
     };
+    // The environment's settings are checked before anything is built or made.
+    const memory = memoryMb();
+    bootTimeoutMs('tcg', plan.nodes.length);
+    forcedAccel();
     await step('ranges', async () => checkMgmtRange(plan));
     // qemu takes file names inside comma-separated option lists.
     if (dir.includes(',')) throw new UsageError(`the lab's cache ${dir} has a comma in its path, which qemu's options cannot take: use a checkout without one`);
@@ -94,7 +98,7 @@ export class QemuProvider implements Provider {
       specs.push({
         cluster: c, node, hostPrefix: parseCidr(plan.hostNetwork).prefix, gateway: plan.routerHostIp, nameserver: plan.echoHostIp,
         tap: tapName(c, i), image, overlay: join(dir, `${node.name}.qcow2`), console: join(consoleDir(c), `${node.name}.log`),
-        pidFile: join(dir, `${node.name}.pid`), share: join(dir, 'share'), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memoryMb(),
+        pidFile: join(dir, `${node.name}.pid`), share: join(dir, 'share'), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memory,
       });
     }
     const vms = await step(`${specs.length} VM${specs.length === 1 ? '' : 's'} (${accel.accel}): boot to SSH`, () => bootAll(specs, privateKey, signal), () => `consoles in ${consoleDir(c)}`);
@@ -209,14 +213,19 @@ async function bootAll(specs: VmSpec[], privateKey: Buffer, signal?: AbortSignal
   );
 }
 
-/** SIGTERM (qemu exits at once), then SIGKILL for any that is still there after 3 s. */
+/** SIGTERM (qemu exits at once), then SIGKILL for any that is still there after 3 s; a VM that outlives that is an error. */
 async function stopVms(cluster: string): Promise<number> {
   const vms = await runningVms(cluster);
   for (const v of vms) kill(v.pid, 'SIGTERM');
-  const deadline = Date.now() + 3000;
-  while (vms.some((v) => alive(v.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const waitFor = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (vms.some((v) => alive(v.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  };
+  await waitFor(3000);
   for (const v of vms) if (alive(v.pid)) kill(v.pid, 'SIGKILL');
-  while (vms.some((v) => alive(v.pid))) await new Promise((r) => setTimeout(r, 50));
+  await waitFor(5000);
+  const stuck = vms.filter((v) => alive(v.pid));
+  if (stuck.length > 0) throw new Error(`VMs of cluster ${cluster} did not exit after SIGKILL: ${stuck.map((v) => `${v.node} (qemu pid ${v.pid})`).join(', ')}`);
   return vms.length;
 }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, link, rm, stat } from 'node:fs/promises';
+import { chmod, copyFile, link, realpath, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { ExecResult } from '../../host-exec.ts';
 import type { NodeExecOptions, NodeTransport } from '../provider.ts';
@@ -34,7 +34,9 @@ export class QemuNodeTransport implements NodeTransport {
     const name = `${randomBytes(6).toString('hex')}-${basename(localPath)}`;
     const staged = join(this.shareDir, name);
     // A hard link costs nothing; across file systems, a copy.
-    await link(localPath, staged).catch(() => copyFile(localPath, staged));
+    // (of the file itself: a link to a symbolic link would resolve inside the VM).
+    const source = await realpath(localPath);
+    await link(source, staged).catch(() => copyFile(source, staged));
     try {
       await chmod(staged, (await stat(localPath)).mode & 0o7777);
       await this.ssh.exec(['cp', '--preserve=mode', `${SHARE_MOUNT}/${name}`, remotePath], { what: `copy ${localPath} to ${remotePath}` });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -82,13 +83,16 @@ export async function startVm(s: VmSpec): Promise<number> {
   try {
     await hostExec(qemuArgv(s), { what: `start VM ${s.node.name}` });
   } catch (e) {
-    throw new MachineStartError(s.node.name, (e as Error).message, await consoleTail(s.console), { cause: e });
+    // The failed command line holds the echo passphrase (in -append).
+    const why = (e as Error).message.split(s.echoSecret).join('<secret>');
+    throw new MachineStartError(s.node.name, why, await consoleTail(s.console, s.echoSecret), { cause: e });
   }
   return Number((await readFile(s.pidFile, 'utf8')).trim());
 }
 
-export async function consoleTail(file: string, lines = 15): Promise<string> {
-  const text = await readFile(file, 'utf8').catch(() => '');
+/** The console's last lines; `secret` (on the kernel command line, which the kernel prints) shows as <secret>. */
+export async function consoleTail(file: string, secret: string, lines = 15): Promise<string> {
+  const text = (await readFile(file, 'utf8').catch(() => '')).split(secret).join('<secret>');
   return tail(text.replace(/\r/g, ''), lines) || '(the console log is empty)';
 }
 
@@ -129,10 +133,11 @@ export async function runningVms(cluster: string): Promise<RunningVm[]> {
   return out;
 }
 
+/** Whether the process runs: a zombie (exited, not yet reaped by its parent) does not. */
 export function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    // The state is the field after the parenthesised command name.
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
   } catch {
     return false;
   }
@@ -154,7 +159,7 @@ export async function waitForSsh(
   let lastError = 'the console never showed the host key';
   for (;;) {
     signal?.throwIfAborted();
-    if (!alive(pid)) throw new MachineStartError(s.node.name, `VM ${vmName(s.cluster, s.node.name)} exited while booting`, await consoleTail(s.console));
+    if (!alive(pid)) throw new MachineStartError(s.node.name, `VM ${vmName(s.cluster, s.node.name)} exited while booting`, await consoleTail(s.console, s.echoSecret));
     const log = await readFile(s.console, 'utf8').catch(() => '');
     const hostKey = /cni-lab: host key ssh-ed25519 (\S+)/.exec(log)?.[1];
     if (hostKey && log.includes('cni-lab: vm ready')) {
@@ -170,7 +175,7 @@ export async function waitForSsh(
       throw new MachineStartError(
         s.node.name,
         `VM ${vmName(s.cluster, s.node.name)} did not answer SSH on 127.0.0.1:${s.sshPort} within ${Math.round(timeoutMs / 1000)} s (${lastError}); console log ${s.console}`,
-        await consoleTail(s.console),
+        await consoleTail(s.console, s.echoSecret),
       );
     }
     await new Promise((r) => setTimeout(r, 250));
