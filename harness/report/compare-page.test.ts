@@ -16,7 +16,9 @@ const mine = a.expectedSources[0]!;
 describe('the side-by-side page', () => {
   it('finds no difference between two runs with the same outcomes, even on other addresses', () => {
     const docker: ProviderRun = { info: info('docker'), results: [reached(a, mine), reached(b, mine)] };
-    const qemu: ProviderRun = { info: info('qemu'), results: [reached(b, mine), reached(a, mine)] };
+    // Another cluster's ranges: other addresses, the same cells, each seeing its own expected source.
+    const elsewhere = (c: typeof a) => ({ ...c, source: { ...c.source, ip: '10.244.1.2' }, expectedSources: ['10.244.1.2'] });
+    const qemu: ProviderRun = { info: info('qemu'), results: [reached(elsewhere(b), '10.244.1.2'), reached(elsewhere(a), '10.244.1.2')] };
     expect(compareRuns([docker, qemu])).toEqual({ providers: ['docker', 'qemu'], ids: [a.id, b.id], differences: [] });
     const html = renderComparePage([docker, qemu]);
     expect(html).toContain('all 2 cells have the same outcome on docker and qemu');

@@ -58,17 +58,21 @@ export default class MatrixReporter implements Reporter {
   }
 
   /**
-   * Each provider's last run is kept beside the page (by-provider/<provider>.json); once two
-   * providers have run, compare.html shows them side by side, cell by cell.
+   * Each provider's last run of each plugin is kept beside the page
+   * (by-provider/<provider>--<plugin>.json); once two providers have run the plugin of this
+   * run, compare.html shows those runs side by side, cell by cell (a broken plugin's run on
+   * one provider is never set against the real plugin's on another).
    */
   private writeComparison(run: ProviderRun): void {
     const dir = join(dirname(this.outputFile), 'by-provider');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `${run.info.provider}.json`), JSON.stringify(run));
+    const key = (r: ProviderRun) => `${r.info.provider}--${r.info.plugin.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`;
+    writeFileSync(join(dir, key(run)), JSON.stringify(run));
     const runs = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ProviderRun);
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as ProviderRun)
+      .filter((r) => r.info.plugin === run.info.plugin);
     if (runs.length < 2) return;
     const file = join(dirname(this.outputFile), 'compare.html');
     writeFileSync(file, renderComparePage(runs));
