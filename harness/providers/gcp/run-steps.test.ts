@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { silentProgress } from '../../progress.ts';
 import type { ExecResult } from '../../host-exec.ts';
-import { joinWords, runSteps, type Captures } from './run-steps.ts';
+import { CommandError } from '../../errors.ts';
+import { joinWords, runSteps, withoutToken, type Captures } from './run-steps.ts';
 import { PLACEHOLDER, type Step } from './steps.ts';
 
 const ok = (stdout = ''): ExecResult => ({ stdout, stderr: '', exitCode: 0 });
@@ -96,5 +97,18 @@ describe('joinWords', () => {
     expect(joinWords(`${JOIN}\n`)).toEqual(JOIN.split(' '));
     expect(() => joinWords('')).toThrow(/not a kubeadm join/);
     expect(() => joinWords('kubeadm join 10.0.0.2:6443 --token x --discovery-token-unsafe-skip-ca-verification')).toThrow(/not a kubeadm join/);
+  });
+});
+
+describe('withoutToken', () => {
+  it("masks a failed join's bootstrap token in its command and its output, and leaves other errors alone", () => {
+    const argv = ['sudo', ...JOIN.split(' '), '--node-name=w1'];
+    const failed = new CommandError('kubeadm join', 'my-k8s-worker-1', `ssh -p 22 cnilab@1.2.3.4 -- '${argv.join(' ')}'`, 1, 'error: token abcdef.0123456789abcdef expired');
+    const masked = withoutToken(failed, argv) as CommandError;
+    expect(masked.message).not.toContain('abcdef.0123456789abcdef');
+    expect(masked.command).toContain('--token <token> --discovery-token-ca-cert-hash');
+    expect(masked.stderr).toBe('error: token <token> expired');
+    const other = new Error('the VM does not answer');
+    expect(withoutToken(other, argv)).toBe(other);
   });
 });

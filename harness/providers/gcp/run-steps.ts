@@ -54,8 +54,21 @@ async function runStep(step: Step, ctx: RunContext, captures: Captures): Promise
     return;
   }
   const argv = expand(step.argv, captures);
-  const res = step.retry ? await retry(step, argv, ctx, captures) : await ctx.machine(step.machine, captures).exec(argv, { what: step.title });
-  if (step.capture) captures[step.capture] = res.stdout;
+  try {
+    const res = step.retry ? await retry(step, argv, ctx, captures) : await ctx.machine(step.machine, captures).exec(argv, { what: step.title });
+    if (step.capture) captures[step.capture] = res.stdout;
+  } catch (e) {
+    throw argv === step.argv ? e : withoutToken(e, argv);
+  }
+}
+
+/** A failed `kubeadm join` must not print its bootstrap token: the error shows <token> instead. */
+export function withoutToken(e: unknown, argv: string[]): unknown {
+  const token = argv[argv.indexOf('--token') + 1];
+  if (!(e instanceof CommandError) || !token || argv.indexOf('--token') < 0) return e;
+  const mask = (s: string) => s.split(token).join('<token>');
+  // No cause: the original carries the token.
+  return new CommandError(e.what, e.target, mask(e.command), e.exitCode, mask(e.stderr));
 }
 
 /** Runs a machine step until it succeeds (printing `expect`, if set) or its deadline passes; then throws the last failure. */
