@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { offsetPosition, yamlPosition } from '../yaml-position.ts';
 import { PLACEMENTS, ROLES, SOURCE_CLASSES, type Check, type Destination, type Protocol, type Scenario, type Source } from './scenario.ts';
 
 /** A scenario file that does not match the schema; every problem with file:line:column. */
@@ -23,12 +24,7 @@ class Reader {
   ) {}
 
   where(path: Path): string {
-    let node = this.doc.getIn(path, true) as { range?: [number, number] } | undefined;
-    for (let p = path.slice(0, -1); !node?.range && p.length >= 0; p = p.slice(0, -1)) {
-      node = (p.length === 0 ? this.doc.contents : this.doc.getIn(p, true)) as typeof node;
-      if (p.length === 0) break;
-    }
-    return this.at(node?.range?.[0] ?? 0);
+    return yamlPosition(this.doc, this.lines, this.file, path);
   }
 
   fail(path: Path, msg: string, offset?: number): undefined {
@@ -38,8 +34,7 @@ class Reader {
   }
 
   at(offset: number): string {
-    const pos = this.lines.linePos(offset);
-    return `${this.file}:${pos.line}:${pos.col}`;
+    return offsetPosition(this.lines, this.file, offset);
   }
 
   get(path: Path): unknown {

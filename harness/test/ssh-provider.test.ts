@@ -5,7 +5,6 @@
  * every node's snapshot before `up` with the one after `down` (or after a refused `up`).
  */
 import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { hostExec } from '../host-exec.ts';
 import { diffSnapshots, takeSnapshot, type NetSnapshot } from '../install/snapshot.ts';
 import type { NodeTransport } from '../providers/provider.ts';
 import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
+import { freePort } from '../providers/qemu/vm.ts';
 import { changesPath } from '../providers/ssh/node-changes.ts';
 import { localRecordPath } from '../providers/ssh/provider.ts';
 import { failedIds, runE2e } from './e2e-run.ts';
@@ -85,17 +85,6 @@ async function allChanged(): Promise<string[]> {
 async function npingPids(t: NodeTransport): Promise<string[]> {
   const r = await t.exec(['pgrep', '-x', 'nping'], { allowFailure: true });
   return r.stdout.split('\n').filter(Boolean);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
 }
 
 function cli(argv: string[]) {

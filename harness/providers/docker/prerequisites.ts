@@ -18,6 +18,13 @@ export async function onPath(tool: string, path = process.env.PATH ?? ''): Promi
   return false;
 }
 
+/** Throws a PrerequisiteError for the first [tool, fix] not on PATH, naming its fix and `setup`. */
+export async function requireTools(tools: [string, string][], setup: string = SETUP): Promise<void> {
+  for (const [tool, fix] of tools) {
+    if (!(await onPath(tool))) throw new PrerequisiteError(`${tool} not found on PATH`, `${fix}, or ${setup}`);
+  }
+}
+
 /** One clear message per missing prerequisite, naming the fix; the first one found is thrown. */
 export async function checkDockerPrerequisites(): Promise<void> {
   if (process.getuid?.() !== 0) {
@@ -30,9 +37,7 @@ export async function checkDockerPrerequisites(): Promise<void> {
     ['nping', 'install nmap (apt-get install nmap): it provides nping, the probe'],
     ['iptables', 'install iptables (apt-get install iptables)'],
   ];
-  for (const [tool, fix] of tools) {
-    if (!(await onPath(tool))) throw new PrerequisiteError(`${tool} not found on PATH`, `${fix}, or ${SETUP}`);
-  }
+  await requireTools(tools);
   const info = await hostExec(['docker', 'info', '--format', '{{.ServerVersion}}'], { what: 'ask dockerd', allowFailure: true });
   if (info.exitCode !== 0) {
     throw new PrerequisiteError(

@@ -1,5 +1,5 @@
 import { PrerequisiteError } from '../../errors.ts';
-import { onPath } from '../docker/prerequisites.ts';
+import { requireTools } from '../docker/prerequisites.ts';
 
 const SETUP = 'run `bash scripts/bootstrap.sh` (Debian 12, as root) to install everything the lab needs';
 
@@ -20,7 +20,5 @@ export async function checkQemuPrerequisites(): Promise<void> {
     ['iptables', 'install iptables (apt-get install iptables)'],
     ['ip', 'install iproute2 (apt-get install iproute2)'],
   ];
-  for (const [tool, fix] of tools) {
-    if (!(await onPath(tool))) throw new PrerequisiteError(`${tool} not found on PATH`, `${fix}, or ${SETUP}`);
-  }
+  await requireTools(tools, SETUP);
 }

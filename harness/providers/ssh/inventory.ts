@@ -6,6 +6,7 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { contains, formatCidr, overlaps, parseCidr, parseIp, type Cidr } from '../../cluster/cidr.ts';
 import type { NodeRole } from '../../cluster/state.ts';
 import { UsageError } from '../../errors.ts';
+import { yamlPosition } from '../../yaml-position.ts';
 
 /**
  * The ssh provider's inventory: machines a user already has, in a small YAML file. Every
@@ -78,10 +79,7 @@ class Reader {
   ) {}
 
   private at(path: Path): string {
-    let node: { range?: [number, number] } | undefined;
-    for (let p = path; p.length > 0 && !node?.range; p = p.slice(0, -1)) node = this.doc.getIn(p, true) as typeof node;
-    const pos = this.lines.linePos(node?.range?.[0] ?? 0);
-    return `${this.file}:${pos.line}:${pos.col}`;
+    return yamlPosition(this.doc, this.lines, this.file, path);
   }
 
   fail(path: Path, what: string, fix: string): undefined {
