@@ -4,7 +4,7 @@
  * forwarding off, no echo host name, an echo server on one node only). Each test compares
  * every node's snapshot before `up` with the one after `down` (or after a refused `up`).
  */
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ import { diffSnapshots, takeSnapshot, type NetSnapshot } from '../install/snapsh
 import type { NodeTransport } from '../providers/provider.ts';
 import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
 import { freePort } from '../providers/qemu/vm.ts';
-import { changesPath } from '../providers/ssh/node-changes.ts';
-import { localRecordPath } from '../providers/ssh/provider.ts';
+import { changesPath, readRecord, writeRecord } from '../providers/ssh/node-changes.ts';
+import { localRecordPath, thisController } from '../providers/ssh/provider.ts';
 import { failedIds, runE2e } from './e2e-run.ts';
 
 const VMS = 'sshvms';
@@ -195,7 +195,7 @@ describe('ssh provider on the qemu VMs', () => {
     expect(changed.filter((l) => l.startsWith(`${master!.name}: routes - `))).toEqual([]);
     expect(changed.filter((l) => l.startsWith(`${w2!.name}: nping`))).toEqual([]);
     const record = await on(master!).exec(['cat', changesPath(name)]);
-    expect(JSON.parse(record.stdout)).toMatchObject({ cluster: name, statePath: defaultStatePath(name) });
+    expect(JSON.parse(record.stdout)).toMatchObject({ cluster: name, statePath: defaultStatePath(name), owner: thisController() });
     // A second up reports the cluster; status reaches every node.
     const again = await cli(['./cluster.sh', 'up', '--provider', 'ssh', '--inventory', inventoryFile, '--name', name]);
     expect(again.exitCode, again.stderr).toBe(0);
@@ -215,8 +215,25 @@ describe('ssh provider on the qemu VMs', () => {
 
     // Even without the local record, --inventory finds the machines again.
     expect((await cli(['./cluster.sh', 'up', '--provider', 'ssh', '--inventory', inventoryFile, '--name', name])).exitCode).toBe(0);
+    const prepared = await allChanged();
+    // Another checkout, here or on another machine, without this one's local record: its up
+    // must not take the cluster for a crashed up of its own and revert it.
+    const otherState = join(dir, 'other-checkout-state.json');
+    copyFileSync(defaultStatePath(name), otherState);
     unlinkSync(defaultStatePath(name));
     unlinkSync(localRecordPath(name));
+    const mine = (await readRecord(on(master!), name))!;
+    await writeRecord(on(master!), { ...mine, statePath: otherState });
+    const hereToo = await cli(['./cluster.sh', 'up', '--provider', 'ssh', '--inventory', inventoryFile, '--name', name]);
+    expect(hereToo.exitCode).not.toBe(0);
+    expect(hereToo.stderr).toContain(`cluster ${name} already runs, described by ${otherState}`);
+    await writeRecord(on(master!), { ...mine, owner: { host: 'elsewhere', machineId: '0'.repeat(32) } });
+    const elsewhere = await cli(['./cluster.sh', 'up', '--provider', 'ssh', '--inventory', inventoryFile, '--name', name]);
+    expect(elsewhere.exitCode).not.toBe(0);
+    expect(elsewhere.stderr).toMatch(new RegExp(`cluster ${name} on ${master!.name} \\(root@127\\.0\\.0\\.1:\\d+\\) was brought up from another machine, elsewhere .*run \`\\./cluster\\.sh down\` there`));
+    expect(await allChanged()).toEqual(prepared);
+    expect(existsSync(localRecordPath(name))).toBe(false);
+    // down --inventory is what takes a gone checkout's changes back.
     const byInventory = await cli(['./cluster.sh', 'down', '--provider', 'ssh', '--name', name, '--inventory', inventoryFile]);
     expect(byInventory.exitCode, byInventory.stderr).toBe(0);
     expect(await allChanged()).toEqual([]);

@@ -19,9 +19,23 @@ export type Change =
   /** pid 0: recorded before the start, not yet known (a crash in between): found by its log file. */
   | { kind: 'echo-server'; pid: number; startTime: string; log: string };
 
+/** The machine that ran `up`: a state path means something only there. */
+export interface Controller {
+  host: string;
+  /** /etc/machine-id, when it has one: host names repeat (containers, clones), machine ids should not. */
+  machineId?: string;
+}
+
+/** Whether two records of who ran `up` name the same machine. */
+export function sameController(a: Controller, b: Controller): boolean {
+  return a.machineId && b.machineId ? a.machineId === b.machineId : a.host === b.host;
+}
+
 export interface ChangeRecord {
   cluster: string;
   statePath: string;
+  /** Absent in records of earlier versions: then any controller may take the record for its own. */
+  owner?: Controller;
   /** Whether `up` made CHANGES_DIR (then `down` removes it once empty). */
   createdDir: boolean;
   /**
@@ -178,8 +192,10 @@ export async function readRecord(t: NodeTransport, cluster: string): Promise<Cha
  * other nodes' pod subnets (the seed's GCP routes; only the absent ones), the echo host's
  * name, and an echo server with the cluster's passphrase unless one runs. Returns what changed.
  */
-export async function prepareNode(t: NodeTransport, inv: Inventory, node: InventoryNode, f: NodeFacts, cluster: string, statePath: string): Promise<Change[]> {
-  const record: ChangeRecord = { cluster, statePath, createdDir: !f.hasDir, absentBefore: f.absentBefore, linksBefore: f.links, changes: [] };
+export async function prepareNode(
+  t: NodeTransport, inv: Inventory, node: InventoryNode, f: NodeFacts, cluster: string, statePath: string, owner: Controller,
+): Promise<Change[]> {
+  const record: ChangeRecord = { cluster, statePath, owner, createdDir: !f.hasDir, absentBefore: f.absentBefore, linksBefore: f.links, changes: [] };
   await writeRecord(t, record);
   // Only now, with the record written: podman creates cni.lock, which absentBefore may name.
   const pause = await t.exec(['podman', 'images', '--noheading', '--filter', `reference=${PAUSE_IMAGE}`, '--format', '{{.ID}}'], { what: 'list podman\'s pause images' });

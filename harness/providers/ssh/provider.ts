@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
@@ -9,7 +10,9 @@ import { settleAll } from '../docker/actions/settle-all.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
 import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
 import { describeResidue, findResidue, removeResidue } from './lab-residue.ts';
-import { checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, removeByproducts, revertRecord, changesPath } from './node-changes.ts';
+import {
+  changesPath, checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, removeByproducts, revertRecord, sameController, type Controller,
+} from './node-changes.ts';
 import { LazySshTransport } from './transport.ts';
 
 /** What the ssh provider keeps in the state file beside the common fields. */
@@ -36,6 +39,17 @@ export class MachineCheckError extends PrerequisiteError {
     super(`the inventory's machines cannot be used as they are`, `nothing was changed on any machine:\n  ${problems.join('\n  ')}`);
     this.name = 'MachineCheckError';
   }
+}
+
+/** This machine, as the owner of what `up` records on the inventory's machines. */
+export function thisController(): Controller {
+  let machineId: string | undefined;
+  try {
+    machineId = readFileSync('/etc/machine-id', 'utf8').trim() || undefined;
+  } catch {
+    machineId = undefined;
+  }
+  return { host: hostname(), ...(machineId ? { machineId } : {}) };
 }
 
 /** What to check when a machine cannot be reached or refuses the login. */
@@ -120,7 +134,7 @@ export class SshProvider implements Provider {
 
     // All nodes at once; each line appears as its node is done.
     await settleAll(inv.nodes.map((n) =>
-      step(`prepare ${describeNode(n)}`, () => prepareNode(this.connect(c, n), inv, n, facts.get(n.name)!, c, statePath), (changes) =>
+      step(`prepare ${describeNode(n)}`, () => prepareNode(this.connect(c, n), inv, n, facts.get(n.name)!, c, statePath, thisController()), (changes) =>
         changes.length > 0 ? changes.map(describeChange).join(', ') : 'nothing to change')));
     const details: SshDetails = {
       inventory: inv.file,
@@ -164,8 +178,31 @@ export class SshProvider implements Provider {
     return inv ? { inv, fromRecord: false } : undefined;
   }
 
+  /**
+   * The state file of the cluster's `up`: from the local record, else from the records on the
+   * machines. A record that another machine wrote is refused here: its state file is not ours to
+   * read, and without this `up` would take that cluster for a crashed `up` of its own and revert
+   * it. (A record that another checkout on this machine wrote names that checkout's state file,
+   * which `up` then refuses to take over while it exists.)
+   */
   async statePathOf(cluster: string): Promise<string | undefined> {
-    return (await this.localRecord(cluster))?.statePath;
+    const local = await this.localRecord(cluster);
+    if (local) return local.statePath;
+    const inv = this.inventoryFromEnv();
+    if (!inv) return undefined;
+    // Unreachable machines are reported by the checks that follow, with their fixes.
+    const records = await Promise.all(inv.nodes.map((n) => readRecord(this.connect(cluster, n), cluster).catch(() => undefined)));
+    const me = thisController();
+    for (const [i, r] of records.entries()) {
+      if (!r?.owner || sameController(r.owner, me)) continue;
+      const n = inv.nodes[i]!;
+      throw new UsageError(
+        `cluster ${cluster} on ${describeNode(n)} was brought up from another machine, ${r.owner.host} (state file ${r.statePath} there; ${changesPath(cluster)} here): ` +
+          `run \`./cluster.sh down\` there, or give this cluster another --name. If that machine's checkout is gone for good, ` +
+          `\`./cluster.sh down --provider ssh --name ${cluster} --inventory ${inv.file}\` reverts its changes from here`,
+      );
+    }
+    return records.find((r) => r)?.statePath;
   }
 
   /**
