@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
-import { offsetPosition, yamlPosition } from '../yaml-position.ts';
+import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { YamlReader, type YamlPath } from '../yaml-position.ts';
 import { PLACEMENTS, ROLES, SOURCE_CLASSES, type Check, type Destination, type Protocol, type Scenario, type Source } from './scenario.ts';
 
 /** A scenario file that does not match the schema; every problem with file:line:column. */
@@ -12,33 +12,14 @@ export class ScenarioError extends Error {
   }
 }
 
-type Path = (string | number)[];
+type Path = YamlPath;
 
 /** Validates one scenario document, collecting every problem instead of stopping at the first. */
-class Reader {
-  readonly problems: string[] = [];
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    private readonly file: string,
-  ) {}
-
-  where(path: Path): string {
-    return yamlPosition(this.doc, this.lines, this.file, path);
-  }
-
+class Reader extends YamlReader {
   fail(path: Path, msg: string, offset?: number): undefined {
     const at = offset === undefined ? this.where(path) : this.at(offset);
     this.problems.push(`${at}: ${path.join('.') || '(top)'}: ${msg}`);
     return undefined;
-  }
-
-  at(offset: number): string {
-    return offsetPosition(this.lines, this.file, offset);
-  }
-
-  get(path: Path): unknown {
-    return this.doc.getIn(path);
   }
 
   string(path: Path, required = true): string | undefined {
@@ -54,12 +35,8 @@ class Reader {
   }
 
   keys(path: Path, allowed: string[]): void {
-    const node = path.length ? this.doc.getIn(path, true) : this.doc.contents;
-    if (!isMap(node)) return;
-    for (const item of node.items) {
-      const keyNode = item.key as { value?: unknown; range?: [number, number] };
-      const key = String(keyNode?.value ?? item.key);
-      if (!allowed.includes(key)) this.fail([...path, key], `unknown key "${key}" (allowed: ${allowed.join(', ')})`, keyNode?.range?.[0]);
+    for (const { key, offset } of this.unknownKeys(path, allowed)) {
+      this.fail([...path, key], `unknown key "${key}" (allowed: ${allowed.join(', ')})`, offset);
     }
   }
 }

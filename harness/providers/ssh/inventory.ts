@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 // ssh2 is CommonJS, and Node's named-export detection does not find `utils` in it.
 import ssh2 from 'ssh2';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import { contains, formatCidr, overlaps, parseCidr, parseIp, type Cidr } from '../../cluster/cidr.ts';
 import type { NodeRole } from '../../cluster/state.ts';
 import { UsageError } from '../../errors.ts';
-import { yamlPosition } from '../../yaml-position.ts';
+import { YamlReader, type YamlPath } from '../../yaml-position.ts';
 
 /**
  * The ssh provider's inventory: machines a user already has, in a small YAML file. Every
@@ -63,36 +63,17 @@ export class InventoryError extends UsageError {
   }
 }
 
-type Path = (string | number)[];
+type Path = YamlPath;
 
 const TOP_KEYS = ['hostNetwork', 'podNetwork', 'nodes', 'outside'];
 const NODE_KEYS = ['name', 'host', 'port', 'user', 'key', 'hostKey', 'nodeIp', 'podCidr', 'role'];
 const OUTSIDE_KEYS = ['echoHostIp', 'echoSecret', 'echoHostName', 'network', 'routerHostIp', 'routerOutsideIp'];
 const ROLES: readonly NodeRole[] = ['control-plane', 'worker'];
 
-class Reader {
-  readonly problems: string[] = [];
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    private readonly file: string,
-  ) {}
-
-  private at(path: Path): string {
-    return yamlPosition(this.doc, this.lines, this.file, path);
-  }
-
+class Reader extends YamlReader {
   fail(path: Path, what: string, fix: string): undefined {
-    this.problems.push(`${this.at(path)}: ${path.join('.') || '(top)'}: ${what}; ${fix}`);
+    this.problems.push(`${this.where(path)}: ${path.join('.') || '(top)'}: ${what}; ${fix}`);
     return undefined;
-  }
-
-  get(path: Path): unknown {
-    return this.doc.getIn(path);
-  }
-
-  isMapAt(path: Path): boolean {
-    return isMap(this.doc.getIn(path, true));
   }
 
   string(path: Path, fix: string): string | undefined {
@@ -128,11 +109,8 @@ class Reader {
   }
 
   keys(path: Path, allowed: string[]): void {
-    const node = path.length ? this.doc.getIn(path, true) : this.doc.contents;
-    if (!isMap(node)) return;
-    for (const item of node.items) {
-      const key = String((item.key as { value?: unknown })?.value ?? item.key);
-      if (!allowed.includes(key)) this.fail([...path, key], `unknown field "${key}"`, `remove it or fix its spelling (allowed: ${allowed.join(', ')})`);
+    for (const { key } of this.unknownKeys(path, allowed)) {
+      this.fail([...path, key], `unknown field "${key}"`, `remove it or fix its spelling (allowed: ${allowed.join(', ')})`);
     }
   }
 }
