@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SEED_TOPOLOGY } from '../cluster/topology.ts';
+import { checkClusterName, SEED_TOPOLOGY } from '../cluster/topology.ts';
 import { defaultStatePath, readState, type ClusterState } from '../cluster/state.ts';
 import { UsageError } from '../errors.ts';
 import { getProvider } from '../providers/index.ts';
@@ -16,6 +16,7 @@ export interface ClusterTarget {
 /** Which cluster a command is about: --name, else the state file's, else the default "lab". */
 export async function clusterTarget(values: OptionValues): Promise<ClusterTarget> {
   const named = typeof values.name === 'string' ? values.name : undefined;
+  if (named !== undefined) checkClusterName(named);
   const statePath = resolve(stringOption(values.state, defaultStatePath(named ?? SEED_TOPOLOGY.cluster)));
   const state = await readState(statePath);
   if (state && named && state.name !== named) {

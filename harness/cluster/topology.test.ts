@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { clusterTarget } from '../cli/cluster-target.ts';
 import { planCluster, SEED_TOPOLOGY } from './topology.ts';
 
 describe('planCluster', () => {
@@ -28,5 +29,12 @@ describe('planCluster', () => {
   it('refuses bad worker counts and cluster names, quoting them', () => {
     expect(() => planCluster({ ...SEED_TOPOLOGY, workers: -1 })).toThrow(/--workers -1/);
     expect(() => planCluster({ ...SEED_TOPOLOGY, cluster: 'My_Lab' })).toThrow(/"My_Lab"/);
+    // A trailing dash makes names that GCE refuses.
+    expect(() => planCluster({ ...SEED_TOPOLOGY, cluster: 'lab-' })).toThrow(/"lab-"/);
+  });
+
+  it('checks --name for every command: down removes a directory named after the cluster', async () => {
+    await expect(clusterTarget({ name: '../../harness/providers', provider: 'qemu' })).rejects.toThrow(/cluster name "\.\.\/\.\.\/harness\/providers": use 1-30/);
+    await expect(clusterTarget({ name: 'a', state: '/nonexistent/state.json' })).resolves.toMatchObject({ cluster: 'a' });
   });
 });

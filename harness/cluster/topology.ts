@@ -46,15 +46,23 @@ export interface ClusterPlan {
 }
 
 /**
+ * A cluster name names containers, VMs, links, cloud resources and a directory under the lab's
+ * cache, which `down` removes: checked for every command, not only `up`.
+ */
+export function checkClusterName(name: string): void {
+  if (!/^[a-z0-9]([a-z0-9-]{0,28}[a-z0-9])?$/.test(name)) {
+    throw new UsageError(`cluster name ${JSON.stringify(name)}: use 1-30 lower-case letters, digits or dashes, starting and ending with a letter or digit`);
+  }
+}
+
+/**
  * Names and addresses of every node. Node IPs start at the second usable address, as in the
  * seed (10.0.0.2, .3, .4). Pod subnets are handed out in order of node registration, the
  * control plane first, as kube-controller-manager --allocate-node-cidrs does: 200.200.0.0/24
  * for the master, 200.200.1.0/24 for worker-1 and so on.
  */
 export function planCluster(o: TopologyOptions): ClusterPlan {
-  if (!/^[a-z0-9][a-z0-9-]{0,29}$/.test(o.cluster)) {
-    throw new UsageError(`cluster name ${JSON.stringify(o.cluster)}: use 1-30 lower-case letters, digits or dashes`);
-  }
+  checkClusterName(o.cluster);
   if (!Number.isInteger(o.workers) || o.workers < 0 || o.workers > 200) {
     throw new UsageError(`--workers ${JSON.stringify(o.workers)}: expected a whole number from 0 to 200`);
   }
