@@ -113,7 +113,10 @@ async function createOrCleanUp(target: ClusterTarget, plan: ClusterPlan, progres
   } catch (e) {
     if (!retain) {
       progress.info(`up ${abort.signal.aborted ? 'interrupted' : 'failed'}: removing what it made (--retain keeps it for debugging)`);
-      await provider.delete(plan.cluster, progress).catch(() => {});
+      // The original error is what the user needs first; a failed cleanup is said, not hidden.
+      await provider.delete(plan.cluster, progress).catch((d: unknown) => {
+        progress.info(`the cleanup failed too, so some of cluster ${plan.cluster} is left: ${(d as Error).message}; \`./cluster.sh down --provider ${provider.name} --name ${plan.cluster}\` removes it once that is fixed`);
+      });
     }
     throw e;
   } finally {

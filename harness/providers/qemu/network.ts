@@ -4,7 +4,7 @@ import type { ClusterPlan } from '../../cluster/topology.ts';
 import { parseCidr } from '../../cluster/cidr.ts';
 import { hostExec } from '../../host-exec.ts';
 import { splitRule } from '../docker/host-firewall.ts';
-import { bridgeName, forwardRuleComment, linkAlias, netnsName, routerLinkName, tapName } from './names.ts';
+import { bridgeName, forwardRuleComment, isClusterLinkName, linkAlias, netnsName, routerLinkName, tapName } from './names.ts';
 
 /**
  * The qemu lab's network on this machine: a bridge for the host network (no address on the
@@ -105,11 +105,11 @@ function startEchoServer(ns: string, secret: string, logFile: string): Promise<n
   }
 }
 
-/** The cluster's host links (bridge, taps, the router's leg), found by alias. */
+/** The cluster's host links (bridge, taps, the router's leg), found by alias or by name. */
 export async function clusterLinks(cluster: string): Promise<string[]> {
   const res = await hostExec(['ip', '-j', 'link', 'show'], { what: 'list links' });
   const links = JSON.parse(res.stdout) as { ifname: string; ifalias?: string }[];
-  return links.filter((l) => l.ifalias === linkAlias(cluster)).map((l) => l.ifname);
+  return links.filter((l) => l.ifalias === linkAlias(cluster) || isClusterLinkName(cluster, l.ifname)).map((l) => l.ifname);
 }
 
 /** The cluster's network namespaces that exist. */
@@ -127,6 +127,9 @@ export async function netnsPids(ns: string): Promise<number[]> {
 
 /** Removes the namespaces (after their processes), the links and the FORWARD rule; safe to repeat. */
 export async function removeNetwork(cluster: string): Promise<void> {
+  // Each part even when one before it failed; the failures together at the end.
+  const failed: string[] = [];
+  const attempt = (p: Promise<unknown>) => p.catch((e: unknown) => { failed.push((e as Error).message); });
   for (const ns of await clusterNetns(cluster)) {
     for (const pid of await netnsPids(ns)) {
       try {
@@ -135,12 +138,13 @@ export async function removeNetwork(cluster: string): Promise<void> {
         // gone already
       }
     }
-    await ip('netns', 'del', ns);
+    await attempt(ip('netns', 'del', ns));
   }
   for (const link of await clusterLinks(cluster)) {
     await hostExec(['ip', 'link', 'del', link], { what: `remove link ${link}`, allowFailure: true });
   }
   for (const rule of await forwardRules(cluster)) {
-    await hostExec(['iptables', '-w', '-D', 'FORWARD', ...rule], { what: 'remove the FORWARD rule' });
+    await attempt(hostExec(['iptables', '-w', '-D', 'FORWARD', ...rule], { what: 'remove the FORWARD rule' }));
   }
+  if (failed.length > 0) throw new Error(failed.join('\n  '));
 }

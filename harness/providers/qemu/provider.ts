@@ -167,9 +167,14 @@ export class QemuProvider implements Provider {
   async delete(cluster: string, progress: Progress): Promise<void> {
     for (const t of this.transports.values()) await t.close();
     this.transports.clear();
-    await progress.step('stop VMs', () => stopVms(cluster), (n) => `${n} qemu processes`);
-    await progress.step('remove the network', () => removeNetwork(cluster));
-    await progress.step('remove overlays and keys', () => rm(runDir(cluster), { recursive: true, force: true }), () => runDir(cluster));
+    // Every step runs even when one before it failed: a stuck VM must not keep the bridge, the
+    // host rule and the overlays; what failed is reported together at the end.
+    const failed: string[] = [];
+    const attempt = (p: Promise<unknown>) => p.catch((e: unknown) => { failed.push((e as Error).message); });
+    await attempt(progress.step('stop VMs', () => stopVms(cluster), (n) => `${n} qemu processes`));
+    await attempt(progress.step('remove the network', () => removeNetwork(cluster)));
+    await attempt(progress.step('remove overlays and keys', () => rm(runDir(cluster), { recursive: true, force: true }), () => runDir(cluster)));
+    if (failed.length > 0) throw new Error(`down of cluster ${cluster} left something behind:\n  ${failed.join('\n  ')}`);
   }
 
   transport(state: ClusterState, node: NodeState): NodeTransport {
