@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostExec } from '../host-exec.ts';
 import { chooseAccel, probeKvm } from '../providers/qemu/accel.ts';
 import { ensureVmImage } from '../providers/qemu/image.ts';
-import { runDir } from '../providers/qemu/names.ts';
+import { bridgeName, routerLinkName, runDir, tapName } from '../providers/qemu/names.ts';
 import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
 import { mustReadState, runCli, spawnCli, testCluster } from './lab-cli.ts';
 
@@ -32,7 +32,9 @@ async function onHost(cluster: string): Promise<string[]> {
     }
   }
   const links = JSON.parse((await hostExec(['ip', '-j', 'link', 'show'], { what: 'ip link' })).stdout) as { ifname: string; ifalias?: string }[];
-  found.push(...links.filter((l) => l.ifalias?.endsWith(`:${cluster}`)).map((l) => `link ${l.ifname}`));
+  // By alias, and by the names the cluster's links get (an up killed before the alias was set).
+  const names = [bridgeName(cluster), routerLinkName(cluster), ...Array.from({ length: 16 }, (_, i) => tapName(cluster, i))];
+  found.push(...links.filter((l) => l.ifalias?.endsWith(`:${cluster}`) || names.includes(l.ifname)).map((l) => `link ${l.ifname}`));
   const netns = (await hostExec(['ip', 'netns', 'list'], { what: 'ip netns' })).stdout;
   found.push(...netns.split('\n').filter((l) => l.startsWith(`cni-lab-${cluster}-`)).map((l) => `netns ${l}`));
   const fwd = (await hostExec(['iptables', '-w', '-S', 'FORWARD'], { what: 'iptables -S FORWARD' })).stdout;
@@ -53,7 +55,7 @@ describe('qemu VMs', () => {
   });
 
   afterAll(async () => {
-    for (const name of ['qslow', 'qkill', 'qcrash']) await runCli(['cluster', 'down', '--provider', 'qemu', '--name', name]);
+    for (const name of ['qslow', 'qkill', 'qcrash', 'qalias']) await runCli(['cluster', 'down', '--provider', 'qemu', '--name', name]);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -101,7 +103,8 @@ esac
 
   it('a VM that does not answer SSH in time fails naming the VM and the tail of its console, and up removes what it made', async () => {
     const c = testCluster('qslow', dir);
-    const res = await qemuUp(c, 0, { ...process.env, CNI_LAB_QEMU_BOOT_TIMEOUT: '3' });
+    // Under TCG: a KVM guest might answer within 3 s.
+    const res = await qemuUp(c, 0, { ...process.env, CNI_LAB_QEMU_BOOT_TIMEOUT: '3', CNI_LAB_QEMU_ACCEL: 'tcg' });
     expect(res.code, res.stderr).toBe(1);
     expect(res.stderr).toMatch(/start my-k8s-master failed: VM cni-lab-qslow-my-k8s-master did not answer SSH on 127\.0\.0\.1:\d+ within 3 s/);
     // The console's last lines follow, and the log itself is kept for whoever debugs it.
@@ -139,6 +142,8 @@ esac
     const details = state.providerDetails as unknown as QemuDetails;
     const worker = details.vms['my-k8s-worker-1']!;
     expect((await onHost('qkill')).length).toBeGreaterThan(0);
+    const echoServer = ['pgrep', '-f', `nping --echo-server ${state.outside.echoSecret}`];
+    expect((await hostExec(echoServer, { what: 'pgrep', allowFailure: true })).stdout, 'the echo server runs before down').toMatch(/^\d+/);
     process.kill(worker.pid, 'SIGKILL');
     const status = await runCli(['cluster', 'status', ...c.args]);
     expect(status.code).toBe(1);
@@ -148,9 +153,20 @@ esac
     expect(down.code, down.stderr).toBe(0);
     expect(await onHost('qkill')).toEqual([]);
     // The echo host's server is gone with its namespace.
-    const echo = await hostExec(['pgrep', '-f', `nping --echo-server ${state.outside.echoSecret}`], { what: 'pgrep', allowFailure: true });
+    const echo = await hostExec(echoServer, { what: 'pgrep', allowFailure: true });
     expect(echo.stdout).toBe('');
   }, UP_MS);
+
+  it('down finds links by their names too: an up killed between creating a link and setting its alias', async () => {
+    await hostExec(['ip', 'link', 'add', bridgeName('qalias'), 'type', 'bridge'], { what: 'add a bridge' });
+    await hostExec(['ip', 'tuntap', 'add', 'dev', tapName('qalias', 0), 'mode', 'tap'], { what: 'add a tap' });
+    expect(await onHost('qalias')).toHaveLength(2);
+    const status = await runCli(['cluster', 'status', '--provider', 'qemu', '--name', 'qalias']);
+    expect(status.stdout + status.stderr).toContain(`link ${bridgeName('qalias')}`);
+    const down = await runCli(['cluster', 'down', '--provider', 'qemu', '--name', 'qalias']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await onHost('qalias')).toEqual([]);
+  });
 
   it('an up killed while its VMs boot leaves VMs that down finds without a state file', async () => {
     const c = testCluster('qcrash', dir);

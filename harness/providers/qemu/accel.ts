@@ -50,6 +50,7 @@ export function forcedAccel(env: NodeJS.ProcessEnv = process.env): Accel | undef
 /** Boots the image's kernel under KVM with `cnilab.probe` and says what happened. */
 export async function probeKvm(image: Pick<VmImage, 'kernel' | 'initrd'>, timeoutS = PROBE_TIMEOUT_S): Promise<AccelChoice> {
   const log = join(LAB_CACHE_DIR, `qemu-accel-probe-${process.pid}.log`);
+  await mkdir(LAB_CACHE_DIR, { recursive: true });
   const t0 = performance.now();
   try {
     const res = await hostExec(

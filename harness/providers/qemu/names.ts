@@ -33,6 +33,15 @@ export function routerLinkName(cluster: string): string {
   return `${prefix(cluster)}r`;
 }
 
+/**
+ * Whether a host link has one of the cluster's names. Each link gets its alias by a second
+ * `ip` after its creation, so an `up` killed in between leaves a link known only by its name.
+ */
+export function isClusterLinkName(cluster: string, name: string): boolean {
+  const p = prefix(cluster);
+  return name === bridgeName(cluster) || name === routerLinkName(cluster) || new RegExp(`^${p}t\\d+$`).test(name);
+}
+
 /** The alias every host link of the cluster carries (`ip -j link` shows it as ifalias). */
 export function linkAlias(cluster: string): string {
   return `cni-lab:qemu:${cluster}`;
