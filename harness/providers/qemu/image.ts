@@ -140,8 +140,13 @@ async function buildVmImage(dir: string): Promise<void> {
     await rm(root, { recursive: true, force: true });
     await rm(join(work, 'initramfs'), { recursive: true, force: true });
     await writeFile(join(work, 'kernel-version'), `${kernelVersion}\n`);
+    // A build that finished first is kept (a VM may already boot from it; this one is the
+    // same image); only a half-made directory, without kernel-version, is replaced.
+    if (existsSync(join(dir, 'kernel-version'))) return;
     await rm(dir, { recursive: true, force: true });
-    await rename(work, dir);
+    await rename(work, dir).catch((e: NodeJS.ErrnoException) => {
+      if ((e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') || !existsSync(join(dir, 'kernel-version'))) throw e;
+    });
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -98,7 +98,7 @@ export class QemuProvider implements Provider {
       specs.push({
         cluster: c, node, hostPrefix: parseCidr(plan.hostNetwork).prefix, gateway: plan.routerHostIp, nameserver: plan.echoHostIp,
         tap: tapName(c, i), image, overlay: join(dir, `${node.name}.qcow2`), console: join(consoleDir(c), `${node.name}.log`),
-        pidFile: join(dir, `${node.name}.pid`), share: join(dir, 'share'), sshPort: await freePort(), publicKey, echoSecret, accel: accel.accel, memoryMb: memory,
+        pidFile: join(dir, `${node.name}.pid`), share: join(dir, 'share'), sshPort: await freePort(new Set(specs.map((x) => x.sshPort))), publicKey, echoSecret, accel: accel.accel, memoryMb: memory,
       });
     }
     const vms = await step(`${specs.length} VM${specs.length === 1 ? '' : 's'} (${accel.accel}): boot to SSH`, () => bootAll(specs, privateKey, signal), () => `consoles in ${consoleDir(c)}`);

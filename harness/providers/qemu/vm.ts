@@ -97,15 +97,19 @@ export async function consoleTail(file: string, secret: string, lines = 15): Pro
 }
 
 /** A free TCP port on 127.0.0.1 for a VM's SSH forward (qemu binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
+export async function freePort(taken: ReadonlySet<number> = new Set()): Promise<number> {
+  // The kernel may hand out a port again once it is closed: one per VM needs the ones picked so far.
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
     });
-  });
+    if (!taken.has(port)) return port;
+  }
 }
 
 export interface RunningVm {
