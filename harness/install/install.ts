@@ -7,7 +7,7 @@ import type { ClusterState } from '../cluster/state.ts';
 import { CommandError, UsageError } from '../errors.ts';
 import type { NodeTransport } from '../providers/provider.ts';
 import { readManifest, writeManifest, type InstallManifest } from './manifest.ts';
-import { writeNodeFile } from './node-files.ts';
+import { readNodeFile, writeNodeFile } from './node-files.ts';
 import { checkPluginMatches, confListPath, renderConfList, type ConfList } from './render.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -41,11 +41,15 @@ export interface NodePlan {
   podCidr: string;
   list: ConfList;
   manifest: InstallManifest;
+  /** The executable's sha256 here and on the node (undefined: not there). */
+  localSum: string;
+  remoteSum?: string;
 }
 
 /**
- * Renders the node's config and checks that the node has no other plugin installed: a second
- * network beside the first would leave the first one's files behind, unowned.
+ * Renders the node's config and checks that the node has no other plugin installed (a second
+ * network beside the first would leave the first one's files behind, unowned) and no file of
+ * its own where install would write.
  */
 export async function planInstall(state: ClusterState, nodeName: string, node: NodeTransport, o: InstallOptions): Promise<NodePlan> {
   const n = state.nodes.find((x) => x.name === nodeName)!;
@@ -60,15 +64,40 @@ export async function planInstall(state: ClusterState, nodeName: string, node: N
     source: resolve(o.plugin),
     installedAt: new Date().toISOString(),
   };
-  const present = await readManifest(node);
+  const confText = confListText(list);
+  const [present, localSum, remoteSum, remoteConf] = await Promise.all([
+    readManifest(node),
+    sha256(o.plugin),
+    node.exec(['sha256sum', manifest.binary], { allowFailure: true }).then((r) => (r.exitCode === 0 ? r.stdout.split(' ')[0] : undefined)),
+    readNodeFile(node, manifest.confList),
+  ]);
   if (present && (present.network !== manifest.network || present.type !== manifest.type)) {
     throw new CommandError(
       `install ${type} (network ${list.name})`, n.name, './plugin.sh uninstall --purge', 1,
       `${present.type} is installed here (network ${present.network}): uninstall it first`,
     );
   }
-  return { node, podCidr: n.podCidr, list, manifest };
+  // A file that install did not put there is the machine's own: taken as it is when it has the
+  // same content (and then left by uninstall), never overwritten.
+  const preexisting: string[] = [];
+  for (const [path, there, same] of [
+    [manifest.binary, remoteSum !== undefined, remoteSum === localSum],
+    [manifest.confList, remoteConf !== undefined, remoteConf === confText],
+  ] as const) {
+    if (!there || (present && !(present.preexisting ?? []).includes(path))) continue;
+    if (!same) {
+      throw new CommandError(
+        `install ${type} (network ${list.name})`, n.name, `cmp ${path}`, 1,
+        `${path} is already there, not put there by the lab, and differs from what install would write: move it away (the lab does not overwrite a machine's own files), or install that same file`,
+      );
+    }
+    preexisting.push(path);
+  }
+  if (preexisting.length > 0) manifest.preexisting = preexisting;
+  return { node, podCidr: n.podCidr, list, manifest, localSum, ...(remoteSum ? { remoteSum } : {}) };
 }
+
+const confListText = (list: ConfList): string => `${JSON.stringify(list, null, 2)}\n`;
 
 /**
  * Installs the plugin on one node: the executable to /opt/cni/bin/<type> (skipped when the
@@ -80,13 +109,9 @@ export async function installOnNode(plan: NodePlan, o: InstallOptions): Promise<
   const { node, manifest } = plan;
   // The executable first: a config whose plugin is missing would make podman fail every pod.
   await node.exec(['mkdir', '-p', '/opt/cni/bin', '/etc/cni/net.d'], { what: 'create the CNI directories' });
-  const [local, remote] = await Promise.all([
-    sha256(o.plugin),
-    node.exec(['sha256sum', manifest.binary], { allowFailure: true }).then((r) => r.stdout.split(' ')[0]),
-  ]);
-  const copied = local !== remote;
+  const copied = plan.localSum !== plan.remoteSum;
   if (copied) await node.copy(o.plugin, manifest.binary);
-  await writeNodeFile(node, manifest.confList, `${JSON.stringify(plan.list, null, 2)}\n`);
+  await writeNodeFile(node, manifest.confList, confListText(plan.list));
   await writeManifest(node, manifest);
   return { manifest, copied, ms: performance.now() - t0 };
 }

@@ -14,6 +14,12 @@ export interface InstallManifest {
   bridge: string;
   binary: string;
   confList: string;
+  /**
+   * The files of `binary` and `confList` that the node had before install, with the same
+   * content (a machine the lab does not own, say /opt/cni/bin/bridge of its own): uninstall
+   * leaves them. Absent in manifests written before this field.
+   */
+  preexisting?: string[];
   /** Where the executable came from on the machine that installed it. */
   source: string;
   installedAt: string;

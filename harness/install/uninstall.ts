@@ -37,9 +37,10 @@ export async function uninstallFromNode(node: NodeTransport, purge: boolean, kee
   const m = await readManifest(node);
   const removed: string[] = [];
   if (m) {
-    await node.exec(['rm', '-f', m.binary, m.confList], { what: `remove ${m.type}` });
+    const ours = [m.binary, m.confList].filter((f) => !(m.preexisting ?? []).includes(f));
+    if (ours.length > 0) await node.exec(['rm', '-f', ...ours], { what: `remove ${m.type}` });
     await node.exec(['mv', MANIFEST_PATH, UNINSTALLED_PATH], { what: 'keep the manifest for a later purge' });
-    removed.push(m.binary, m.confList);
+    removed.push(...ours);
   }
   const gone = m ?? (purge ? await readManifest(node, UNINSTALLED_PATH) : undefined);
   if (purge && gone) {

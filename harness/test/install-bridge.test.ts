@@ -66,4 +66,29 @@ describe('--plugin: the reference bridge plugin through the same install, pods a
     expect(res.stderr).toMatch(/^✓ uninstall --purge on my-k8s-worker-1: removed \/opt\/cni\/bin\/bridge, \/etc\/cni\/net\.d\/10-reference-bridge\.conflist, bridge cni0, /m);
     expect(snapshotDiffs(before, await snapshotNodes(lab.state))).toEqual([]);
   });
+
+  it('a node\'s own /opt/cni/bin/bridge: the same file is taken as it is and left by uninstall, another one is never overwritten', async () => {
+    const [master, w1, w2] = ['my-k8s-master', 'my-k8s-worker-1', 'my-k8s-worker-2'].map((n) => machine(lab.state, n));
+    const netd = await Promise.all([master!, w1!, w2!].map(async (m) => (await m.exec(['ls', '-A', '/etc/cni/net.d'])).stdout));
+    await w1!.exec(['cp', BRIDGE, '/opt/cni/bin/bridge']);
+    await w2!.exec(['sh', '-c', 'printf "#!/bin/sh\\n" >/opt/cni/bin/bridge']);
+    const refused = await lab.cli(['plugin', 'install', '--plugin', BRIDGE, '--config', TEMPLATE]);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toMatch(/install bridge \(network reference-bridge\) on my-k8s-worker-2 failed \(exit 1\): \/opt\/cni\/bin\/bridge is already there, not put there by the lab, and differs from what install would write: move it away/);
+    // Refused before any node was changed.
+    expect(await Promise.all([master!, w1!, w2!].map(async (m) => (await m.exec(['ls', '-A', '/etc/cni/net.d'])).stdout))).toEqual(netd);
+    expect((await w2!.exec(['cat', '/opt/cni/bin/bridge'])).stdout).toBe('#!/bin/sh\n');
+
+    await w2!.exec(['rm', '/opt/cni/bin/bridge']);
+    const res = await lab.ok(['plugin', 'install', '--plugin', BRIDGE, '--config', TEMPLATE]);
+    expect(res.stderr).toMatch(/^✓ install on my-k8s-worker-1: \/opt\/cni\/bin\/bridge \(unchanged\)/m);
+    const un = await lab.ok(['plugin', 'uninstall', '--purge']);
+    const w1Line = un.stderr.split('\n').find((l) => l.startsWith('✓ uninstall --purge on my-k8s-worker-1:'));
+    expect(w1Line, un.stderr).toMatch(/removed \/etc\/cni\/net\.d\/10-reference-bridge\.conflist/);
+    expect(w1Line).not.toContain('/opt/cni/bin/bridge');
+    expect(un.stderr).toMatch(/^✓ uninstall --purge on my-k8s-worker-2: removed \/opt\/cni\/bin\/bridge, /m);
+    expect((await w1!.exec(['cmp', BRIDGE, '/opt/cni/bin/bridge'], { allowFailure: true })).exitCode, 'worker-1 keeps its own bridge').toBe(0);
+    await w1!.exec(['rm', '/opt/cni/bin/bridge']);
+    expect(snapshotDiffs(before, await snapshotNodes(lab.state))).toEqual([]);
+  });
 });
