@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../errors.ts';
 import { SshConnectError, openSsh, type SshTarget } from '../providers/ssh/connection.ts';
 import { freePort } from '../providers/qemu/vm.ts';
-import { revertChange } from '../providers/ssh/node-changes.ts';
+import { removeHostsLine, revertChange } from '../providers/ssh/node-changes.ts';
 import { LazySshTransport, SshTransport } from '../providers/ssh/transport.ts';
 
 let dir: string;
@@ -147,5 +147,23 @@ describe("the ssh provider's record of a change, followed back on this machine o
     while (running() && Date.now() < gone) await new Promise((r) => setTimeout(r, 50));
     expect(running()).toBe('');
     expect(existsSync(log)).toBe(false);
+  });
+
+  it("removes the lab's hosts line from a file over the kernel's 128 KiB argument limit, and the newline up added before it", async () => {
+    const file = join(dir, 'hosts');
+    const line = '198.51.100.10 echo.nmap.org # cni-lab lab';
+    const big = Array.from({ length: 40_000 }, (_, i) => `0.0.0.0 ad${i}.example`).join('\n');
+    expect(big.length).toBeGreaterThan(128 * 1024);
+    const cases: { before: string; after: string; addedNewline: boolean; what: string }[] = [
+      { what: 'appended to a large file', before: `${big}\n${line}\n`, after: `${big}\n`, addedNewline: false },
+      { what: 'after a last line without newline', before: `127.0.0.1 localhost\n${line}\n`, after: '127.0.0.1 localhost', addedNewline: true },
+      { what: 'with lines added after it', before: `a\n${line}\nb\n`, after: 'a\nb\n', addedNewline: true },
+      { what: 'already gone', before: 'a\nb', after: 'a\nb', addedNewline: true },
+    ];
+    for (const c of cases) {
+      writeFileSync(file, c.before);
+      await removeHostsLine(transport, line, c.addedNewline, file);
+      expect(readFileSync(file, 'utf8') === c.after, c.what).toBe(true);
+    }
   });
 });

@@ -68,6 +68,8 @@ export interface NodeFacts {
   existingRoutes: string[];
   routeToEcho: boolean;
   otherClusters: string[];
+  /** This cluster's own changes file is there: an earlier `up` that no `down` took back. */
+  ownRecord: boolean;
   hasDir: boolean;
   absentBefore: string[];
   links: string[];
@@ -119,6 +121,7 @@ export async function readFacts(t: NodeTransport, inv: Inventory, node: Inventor
     existingRoutes: routes.stdout.split('\n').filter(Boolean),
     routeToEcho: echoRoute.exitCode === 0,
     otherClusters: dirLines.filter((l) => l !== 'dir' && l !== changesPath(cluster)).map((f) => f.slice(CHANGES_DIR.length + 1, -'.changes.json'.length)),
+    ownRecord: dirLines.includes(changesPath(cluster)),
     hasDir: dirLines.includes('dir'),
     absentBefore: absent.stdout.split('\n').filter(Boolean),
     links: links.stdout.split(/\s+/).filter(Boolean),
@@ -132,7 +135,7 @@ function echoArgs(args: string[]): { secret?: string; noCrypto: boolean } {
 }
 
 /** Every reason this machine cannot take part, each with its fix; empty when it can. */
-export function checkFacts(f: NodeFacts, inv: Inventory, node: InventoryNode): string[] {
+export function checkFacts(f: NodeFacts, inv: Inventory, node: InventoryNode, cluster: string): string[] {
   const problems: string[] = [];
   if (f.uid !== '0') {
     problems.push(`logs in as ${node.user} (uid ${f.uid || '?'}), not root: the lab runs ip, iptables, sysctl and podman as root; give user: root (or a login with uid 0)`);
@@ -156,6 +159,10 @@ export function checkFacts(f: NodeFacts, inv: Inventory, node: InventoryNode): s
   const mapped = hostsEntries(f.hosts).filter((e) => e.names.includes(inv.outside.echoHostName) && e.ip !== inv.outside.echoHostIp);
   if (mapped.length > 0) {
     problems.push(`/etc/hosts maps ${inv.outside.echoHostName} to ${mapped[0]!.ip}, not to echoHostIp ${inv.outside.echoHostIp}: remove that line, or set outside.echoHostName to another name`);
+  }
+  if (f.ownRecord) {
+    // Preparing over it would lose what it lists: the new record would take its changes for the machine's own.
+    problems.push(`still has ${changesPath(cluster)} from an earlier up of this cluster that no down took back: \`./cluster.sh down --provider ssh --name ${cluster} --inventory ${inv.file}\` first`);
   }
   if (f.otherClusters.length > 0) {
     problems.push(`is already prepared for lab cluster ${f.otherClusters.join(', ')}: \`./cluster.sh down --provider ssh --name ${f.otherClusters[0]}\` first (one lab cluster per machine)`);
@@ -236,16 +243,20 @@ export async function prepareNode(
       ['sh', '-c', 'setsid nping --echo-server "$1" --no-crypto --interface any >"$2" 2>&1 </dev/null & echo $!', 'echo', inv.outside.echoSecret, log],
       { what: 'start an nping echo server' },
     );
+    // Its pid and start time (kept across setsid's exec of nping) are recorded at once, so that
+    // `down` stops it by pid even when the check below finds it not yet, or no longer, nping.
     const pid = Number(started.stdout.trim());
+    const first = await t.exec(['cat', `/proc/${pid}/stat`], { what: 'read the echo server\'s start time', allowFailure: true });
+    const startTime = first.exitCode === 0 ? startTimeOf(first.stdout) : '';
+    Object.assign(pending, { pid, startTime });
+    await writeRecord(t, record);
     await new Promise((r) => setTimeout(r, 500));
     const st = await t.exec(['cat', `/proc/${pid}/stat`], { what: 'check the echo server', allowFailure: true });
-    if (st.exitCode !== 0 || !st.stdout.includes('(nping)')) {
+    if (st.exitCode !== 0 || !st.stdout.includes('(nping)') || startTimeOf(st.stdout) !== startTime) {
+      // The log stays for the revert that follows a failed up (it removes it).
       const out = await t.exec(['cat', log], { allowFailure: true });
-      await t.exec(['rm', '-f', log], { allowFailure: true });
-      throw new Error(`${describeNode(node)}: nping --echo-server exited at once: ${out.stdout.trim().split('\n').slice(-3).join(' / ') || 'no output'}`);
+      throw new Error(`${describeNode(node)}: nping --echo-server is not running 0.5 s after its start: ${out.stdout.trim().split('\n').slice(-3).join(' / ') || 'no output'}`);
     }
-    Object.assign(pending, { pid, startTime: startTimeOf(st.stdout) });
-    await writeRecord(t, record);
   }
   return record.changes;
 }
@@ -284,18 +295,9 @@ export async function revertChange(t: NodeTransport, c: Change): Promise<void> {
       await t.exec(['rm', '-f', c.log], { what: `remove ${c.log}` });
       return;
     }
-    case 'hosts': {
-      const r = await t.exec(['cat', '/etc/hosts'], { what: 'read /etc/hosts' });
-      const lines = r.stdout.split('\n');
-      const i = lines.lastIndexOf(c.line);
-      if (i < 0) return;
-      lines.splice(i, 1);
-      let text = lines.join('\n');
-      if (c.addedNewline && i === lines.length - 1 && text.endsWith('\n')) text = text.slice(0, -1);
-      // Written in place (not renamed over), so a bind-mounted /etc/hosts keeps working.
-      await t.exec(['sh', '-c', 'printf "%s" "$1" >/etc/hosts', 'hosts', text], { what: 'remove the lab\'s line from /etc/hosts' });
+    case 'hosts':
+      await removeHostsLine(t, c.line, c.addedNewline);
       return;
-    }
     case 'route': {
       const r = await t.exec(['ip', 'route', 'show', 'exact', c.dst], { what: `look for the route to ${c.dst}` });
       if (r.stdout.includes(`via ${c.via} `)) await t.exec(['ip', 'route', 'del', c.dst, 'via', c.via], { what: `remove the route to ${c.dst}` });
@@ -306,6 +308,24 @@ export async function revertChange(t: NodeTransport, c: Change): Promise<void> {
       return;
   }
 }
+
+/**
+ * Removes the lab's line from a hosts file on the machine, and the newline `up` put before it
+ * when the file did not end in one. The file is edited there, never sent as an argument (a
+ * large hosts file is over the kernel's 128 KiB limit for one), and written in place, not
+ * renamed over, so that a bind-mounted /etc/hosts keeps working.
+ */
+export async function removeHostsLine(t: NodeTransport, line: string, addedNewline: boolean, file = '/etc/hosts'): Promise<void> {
+  await t.exec(['sh', '-c', REMOVE_HOSTS_LINE, 'hosts', file, line, addedNewline ? '1' : '0'], { what: `remove the lab's line from ${file}` });
+}
+
+const REMOVE_HOSTS_LINE = `
+grep -qxF -- "$2" "$1" || exit 0
+tmp=$(mktemp) || exit 1
+last=$(tail -n 1 "$1")
+grep -vxF -- "$2" "$1" >"$tmp"
+if [ "$3" = 1 ] && [ "$last" = "$2" ] && [ -s "$tmp" ]; then head -c -1 "$tmp" >"$1"; else cat "$tmp" >"$1"; fi
+ok=$?; rm -f "$tmp"; exit $ok`;
 
 /** Podman's pause images and libcni's files that appeared since `up` (the lab's pods made them); call once the pods are gone. */
 export async function removeByproducts(t: NodeTransport, record: ChangeRecord): Promise<string[]> {

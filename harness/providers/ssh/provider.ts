@@ -123,7 +123,7 @@ export class SshProvider implements Provider {
       await this.checkAll(c, inv, async (n, t) => {
         const f = await readFacts(t, inv, n, c);
         all.set(n.name, f);
-        return checkFacts(f, inv, n).map((p) => `${describeNode(n)}: ${p}`);
+        return checkFacts(f, inv, n, c).map((p) => `${describeNode(n)}: ${p}`);
       });
       return all;
     });
