@@ -16,7 +16,8 @@ import type { NodeTransport } from '../providers/provider.ts';
 import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
 import { freePort } from '../providers/qemu/vm.ts';
 import { changesPath, readRecord, writeRecord } from '../providers/ssh/node-changes.ts';
-import { localRecordPath, thisController } from '../providers/ssh/provider.ts';
+import { thisController } from '../providers/controller.ts';
+import { localRecordPath } from '../providers/ssh/provider.ts';
 import { failedIds, runE2e } from './e2e-run.ts';
 
 const VMS = 'sshvms';

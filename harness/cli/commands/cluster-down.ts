@@ -20,6 +20,9 @@ export const clusterDown: Command = {
       return 0;
     }
     await progress.step('prerequisites', () => provider.checkPrerequisites());
+    // Without --name, only a cluster of this machine's: statePathOf refuses one that another
+    // machine brought up (gcp, ssh), and says how to remove it from here if that is meant.
+    if (!state && values.name === undefined) await provider.statePathOf(cluster);
     const leftovers = await provider.leftovers(cluster);
     if (leftovers.length === 0) {
       progress.info(`cluster ${cluster}: nothing to remove`);

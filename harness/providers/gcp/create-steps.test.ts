@@ -6,7 +6,7 @@ import { gcpSettings } from './settings.ts';
 import { PLACEHOLDER, type HostStep, type MachineStep, type Step } from './steps.ts';
 
 const s = gcpSettings({ CLOUDSDK_CORE_PROJECT: 'proj-1', CLOUDSDK_COMPUTE_ZONE: 'europe-west1-b' });
-const run = { echoSecret: 'sekret', sshPublicKey: 'ssh-ed25519 AAAAkey cni-lab' };
+const run = { echoSecret: 'sekret', sshPublicKey: 'ssh-ed25519 AAAAkey cni-lab', owner: 'box/0123abcd' };
 const seed = planCluster(SEED_TOPOLOGY);
 const stepsOf = (plan = seed): Step[] => createSteps(plan, s, run, '/tmp/x/state.json');
 const host = (steps: Step[]): HostStep[] => steps.filter((x): x is HostStep => x.on === 'host');
@@ -28,7 +28,8 @@ describe('createSteps, the seed plan', () => {
     expect(vms.map((v) => v.argv.includes('--can-ip-forward'))).toEqual([true, true, true, false]);
     for (const v of vms) {
       expect(flag(v.argv, 'zone')).toBe('europe-west1-b');
-      expect(flag(v.argv, 'metadata')).toBe(`ssh-keys=cnilab:${run.sshPublicKey},cni-lab-state=/tmp/x/state.json`);
+      // OS Login off (a project with it on ignores ssh-keys), the state file and the machine that ran up.
+      expect(flag(v.argv, 'metadata')).toBe(`ssh-keys=cnilab:${run.sshPublicKey},enable-oslogin=FALSE,cni-lab-state=/tmp/x/state.json,cni-lab-owner=box/0123abcd`);
     }
   });
 

@@ -117,9 +117,11 @@ function commonInstanceArgs(plan: ClusterPlan, s: GcpSettings, run: RunValues, s
   return [
     'compute', 'instances', 'create', name, `--zone=${s.zone}`, `--machine-type=${s.machineType}`,
     `--image-family=${s.imageFamily}`, `--image-project=${s.imageProject}`,
-    // ssh-keys is "USER:KEY" (the guest agent makes USER, with sudo); cni-lab-state names the
-    // state file, for statePathOf(). Values with commas would break --metadata's list.
-    `--metadata=ssh-keys=${s.sshUser}:${run.sshPublicKey},cni-lab-state=${statePath}`,
+    // ssh-keys is "USER:KEY" (the guest agent makes USER, with sudo); enable-oslogin=FALSE, or a
+    // project with OS Login on ignores ssh-keys and SSH never gets in; cni-lab-state and
+    // cni-lab-owner name the state file and the machine that ran up, for statePathOf().
+    // Values with commas would break --metadata's list.
+    `--metadata=ssh-keys=${s.sshUser}:${run.sshPublicKey},enable-oslogin=FALSE,cni-lab-state=${statePath},cni-lab-owner=${run.owner}`,
   ];
 }
 

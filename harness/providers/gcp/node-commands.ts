@@ -5,7 +5,8 @@ import type { GcpSettings } from './settings.ts';
  * a constant and data goes in as its positional parameters ($1, $2): data never becomes
  * shell syntax.
  */
-const apt = (...args: string[]): string[] => ['sudo', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
+// A fresh VM's unattended-upgrades may hold dpkg's lock for its first minutes: wait for it.
+const apt = (...args: string[]): string[] => ['sudo', 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-o', 'DPkg::Lock::Timeout=300', ...args];
 
 /** What the harness needs on a node, as on the lab's node image: nping, ip, iptables, the reference CNI plugins. */
 export const NODE_PACKAGES = ['nmap', 'iproute2', 'iptables', 'containernetworking-plugins'];

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PrerequisiteError, UsageError } from '../../errors.ts';
 import { silentProgress } from '../../progress.ts';
+import { formatController, thisController } from '../controller.ts';
 import { checkGcpPrerequisites } from './prerequisites.ts';
 import { GcpProvider } from './provider.ts';
 
@@ -51,8 +52,8 @@ const calls = async (): Promise<string[]> => (await readFile(join(dir, 'log'), '
 const zone = 'https://www.googleapis.com/compute/v1/projects/proj-1/zones/us-east1-c';
 const region = 'https://www.googleapis.com/compute/v1/projects/proj-1/regions/us-east1';
 
-async function seedCluster(): Promise<void> {
-  const meta = { items: [{ key: 'cni-lab-state', value: '/tmp/s/state.json' }, { key: 'ssh-keys', value: 'cnilab:ssh-ed25519 AAAA' }] };
+async function seedCluster(owner = formatController(thisController())): Promise<void> {
+  const meta = { items: [{ key: 'cni-lab-state', value: '/tmp/s/state.json' }, { key: 'ssh-keys', value: 'cnilab:ssh-ed25519 AAAA' }, { key: 'cni-lab-owner', value: owner }] };
   await writeFile(join(dir, 'instance.json'), JSON.stringify([
     { name: 'cni-lab-lab-my-k8s-master', status: 'RUNNING', zone, labels: { 'cni-lab-cluster': 'lab' }, metadata: meta },
     { name: 'cni-lab-lab-echo', status: 'RUNNING', zone, labels: { 'cni-lab-cluster': 'lab' }, metadata: meta },
@@ -72,6 +73,15 @@ describe('GcpProvider against a stand-in gcloud', () => {
     ]);
     expect(await provider().statePathOf('lab')).toBe('/tmp/s/state.json');
     expect(await provider().leftovers('other')).toEqual([]);
+  });
+
+  it("refuses another machine's cluster of the same name (a shared project, everyone's default \"lab\"), naming it and the way to delete it from here", async () => {
+    await seedCluster('alices-laptop/ffffeeee');
+    await expect(provider().statePathOf('lab')).rejects.toThrow(
+      'cluster lab in project proj-1 was brought up from another machine, alices-laptop (state file /tmp/s/state.json there; VM cni-lab-lab-my-k8s-master): ' +
+        'run `./cluster.sh down` there, or give this cluster another --name. To delete it from here: `./cluster.sh down --provider gcp --project proj-1 --name lab`',
+    );
+    expect((await calls()).filter((c) => c.includes(' delete '))).toEqual([]);
   });
 
   it('deletes in dependency order, and a second delete finds nothing and deletes nothing', async () => {

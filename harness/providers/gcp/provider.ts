@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import type { ClusterState, NodeState } from '../../cluster/state.ts';
 import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
+import { UsageError } from '../../errors.ts';
 import { hostExec } from '../../host-exec.ts';
+import { formatController, parseController, sameController, thisController } from '../controller.ts';
 import type { Progress } from '../../progress.ts';
 import type { CreateOptions, DryRunRequest, MachineHealth, NodeTransport, PlannedCommand, Provider } from '../provider.ts';
 import { checkPlan, createSteps } from './create-steps.ts';
@@ -50,7 +52,7 @@ export class GcpProvider implements Provider {
   plan(request: DryRunRequest): PlannedCommand[] {
     const s = this.settings();
     if (request.verb === 'up') {
-      const run = { echoSecret: PLACEHOLDER.echoSecret, sshPublicKey: PLACEHOLDER.sshPublicKey };
+      const run = { echoSecret: PLACEHOLDER.echoSecret, sshPublicKey: PLACEHOLDER.sshPublicKey, owner: formatController(thisController()) };
       return createSteps(request.plan, s, run, request.statePath).map((step) => renderStep(step, request.plan.cluster, s));
     }
     const { cluster, state } = request;
@@ -70,7 +72,7 @@ export class GcpProvider implements Provider {
     checkPlan(plan, statePath);
     const keyPath = sshKeyPath(statePath);
     const key = await newSshKey(keyPath, gcpNames(plan.cluster).prefix);
-    const run = { echoSecret: randomBytes(8).toString('hex'), sshPublicKey: key.publicKey };
+    const run = { echoSecret: randomBytes(8).toString('hex'), sshPublicKey: key.publicKey, owner: formatController(thisController()) };
     const machines = new Map<string, GcpNodeTransport>();
     const machine = (name: string, captures: Captures) => {
       let t = machines.get(name);
@@ -94,8 +96,24 @@ export class GcpProvider implements Provider {
     }
   }
 
+  /**
+   * The state file that the cluster's VMs name. A cluster that another machine brought up (a
+   * project is shared, and every user's default name is "lab") is refused here, so that `up`
+   * never takes it for leftovers of its own and `down` without --name never deletes it.
+   */
   async statePathOf(cluster: string): Promise<string | undefined> {
-    return (await this.instances(cluster)).map((i) => i.metadata['cni-lab-state']).find(Boolean);
+    const instances = await this.instances(cluster);
+    const me = thisController();
+    const foreign = instances.find((i) => i.metadata['cni-lab-owner'] && !sameController(parseController(i.metadata['cni-lab-owner']), me));
+    if (foreign) {
+      const s = this.settings();
+      throw new UsageError(
+        `cluster ${cluster} in project ${s.project} was brought up from another machine, ${parseController(foreign.metadata['cni-lab-owner']!).host} ` +
+          `(state file ${foreign.metadata['cni-lab-state'] ?? '?'} there; VM ${foreign.name}): run \`./cluster.sh down\` there, or give this cluster another --name. ` +
+          `To delete it from here: \`./cluster.sh down --provider gcp --project ${s.project} --name ${cluster}\``,
+      );
+    }
+    return instances.map((i) => i.metadata['cni-lab-state']).find(Boolean);
   }
 
   async health(state: ClusterState): Promise<MachineHealth[]> {

@@ -41,4 +41,6 @@ export const PLACEHOLDER = {
 export interface RunValues {
   echoSecret: string;
   sshPublicKey: string;
+  /** The machine running `up` (controller.ts), recorded on every VM as cni-lab-owner. */
+  owner: string;
 }

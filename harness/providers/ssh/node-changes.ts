@@ -1,3 +1,4 @@
+import type { Controller } from '../controller.ts';
 import type { NodeTransport } from '../provider.ts';
 import type { Inventory, InventoryNode } from './inventory.ts';
 
@@ -18,18 +19,6 @@ export type Change =
   | { kind: 'hosts'; line: string; addedNewline: boolean }
   /** pid 0: recorded before the start, not yet known (a crash in between): found by its log file. */
   | { kind: 'echo-server'; pid: number; startTime: string; log: string };
-
-/** The machine that ran `up`: a state path means something only there. */
-export interface Controller {
-  host: string;
-  /** /etc/machine-id, when it has one: host names repeat (containers, clones), machine ids should not. */
-  machineId?: string;
-}
-
-/** Whether two records of who ran `up` name the same machine. */
-export function sameController(a: Controller, b: Controller): boolean {
-  return a.machineId && b.machineId ? a.machineId === b.machineId : a.host === b.host;
-}
 
 export interface ChangeRecord {
   cluster: string;

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { LAB_CACHE_DIR, type ClusterState, type NodeState } from '../../cluster/state.ts';
 import type { ClusterPlan } from '../../cluster/topology.ts';
@@ -11,9 +10,10 @@ import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../p
 import { loadInventory, type Inventory, type InventoryNode } from './inventory.ts';
 import { describeResidue, findResidue, removeResidue } from './lab-residue.ts';
 import {
-  changesPath, checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, removeByproducts, revertRecord, sameController, type Controller,
+  changesPath, checkFacts, describeChange, describeNode, prepareNode, readFacts, readRecord, removeByproducts, revertRecord,
 } from './node-changes.ts';
 import { LazySshTransport } from './transport.ts';
+import { sameController, thisController } from '../controller.ts';
 
 /** What the ssh provider keeps in the state file beside the common fields. */
 export interface SshDetails {
@@ -39,17 +39,6 @@ export class MachineCheckError extends PrerequisiteError {
     super(`the inventory's machines cannot be used as they are`, `nothing was changed on any machine:\n  ${problems.join('\n  ')}`);
     this.name = 'MachineCheckError';
   }
-}
-
-/** This machine, as the owner of what `up` records on the inventory's machines. */
-export function thisController(): Controller {
-  let machineId: string | undefined;
-  try {
-    machineId = readFileSync('/etc/machine-id', 'utf8').trim() || undefined;
-  } catch {
-    machineId = undefined;
-  }
-  return { host: hostname(), ...(machineId ? { machineId } : {}) };
 }
 
 /** What to check when a machine cannot be reached or refuses the login. */
