@@ -63,6 +63,8 @@ export interface Provider {
   leftovers(cluster: string): Promise<string[]>;
   /** Removes everything of the named cluster, found by labels and comments alone, so it works without a state file and after a crash; safe to call twice. */
   delete(cluster: string, progress: Progress): Promise<void>;
+  /** Optional: removes the files this machine keeps for the cluster beside its state (keys, a kubeconfig), named by the state; called by `down` once the cluster is gone. */
+  forget?(state: ClusterState): Promise<string[]>;
   /** Optional (--dry-run): the commands `up` or `down` would run, in order, computed without running anything or touching any file. */
   plan?(request: DryRunRequest): PlannedCommand[];
   /** Returns the transport to one node of the state. */

@@ -29,6 +29,10 @@ export const clusterDown: Command = {
     } else {
       await provider.delete(cluster, progress);
     }
+    if (state && provider.forget) {
+      const files = await provider.forget(state);
+      if (files.length > 0) progress.info(`removed ${files.join(', ')}`);
+    }
     await removeState(statePath);
     const remaining = await provider.leftovers(cluster);
     if (remaining.length > 0) {

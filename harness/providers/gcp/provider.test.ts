@@ -1,7 +1,8 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ClusterState } from '../../cluster/state.ts';
 import { PrerequisiteError, UsageError } from '../../errors.ts';
 import { silentProgress } from '../../progress.ts';
 import { formatController, thisController } from '../controller.ts';
@@ -98,6 +99,16 @@ describe('GcpProvider against a stand-in gcloud', () => {
     await provider().delete('lab', silentProgress());
     expect((await calls()).filter((c) => c.includes(' delete '))).toEqual([]);
     expect(await provider().leftovers('lab')).toEqual([]);
+  });
+});
+
+describe('GcpProvider.forget', () => {
+  it('removes the kubeconfig and the key pair that the state names, and nothing else beside them', async () => {
+    const files = ['kubeconfig', 'gcp-ssh-key', 'gcp-ssh-key.pub', 'state.json', 'notes.txt'];
+    for (const f of files) await writeFile(join(dir, f), 'x');
+    const state = { providerDetails: { kubeconfig: join(dir, 'kubeconfig'), sshKey: join(dir, 'gcp-ssh-key') } } as unknown as ClusterState;
+    expect(await provider().forget(state)).toEqual([join(dir, 'kubeconfig'), join(dir, 'gcp-ssh-key'), join(dir, 'gcp-ssh-key.pub')]);
+    expect((await readdir(dir)).filter((f) => files.includes(f)).sort()).toEqual(['notes.txt', 'state.json']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { ClusterState, NodeState } from '../../cluster/state.ts';
 import { planCluster, SEED_TOPOLOGY, type ClusterPlan } from '../../cluster/topology.ts';
 import { UsageError } from '../../errors.ts';
@@ -136,6 +136,14 @@ export class GcpProvider implements Provider {
     for (const step of deleteSteps(await this.resources(cluster), s)) {
       await progress.step(step.title, () => hostExec(step.argv, { what: step.title }));
     }
+  }
+
+  /** The cluster-admin kubeconfig and the SSH key pair that `up` wrote beside the state file. */
+  async forget(state: ClusterState): Promise<string[]> {
+    const d = state.providerDetails as unknown as GcpDetails;
+    const files = [d.kubeconfig, d.sshKey, d.sshKey && `${d.sshKey}.pub`].filter((f): f is string => Boolean(f));
+    await Promise.all(files.map((f) => rm(f, { force: true })));
+    return files;
   }
 
   transport(state: ClusterState, node: NodeState): NodeTransport {
