@@ -21,6 +21,10 @@ export interface RunInfo {
   title: string;
   provider: string;
   plugin: string;
+  /** The config template (absent in runs kept before it was recorded). */
+  config?: string;
+  /** Which cells the run was asked for: the scenario filter and the worker count (runs compare only within one scope). */
+  scope?: string;
   startedAt: string;
   durationMs: number;
 }

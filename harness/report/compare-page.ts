@@ -3,7 +3,7 @@ import type { CellResult, CellStatus, RunInfo } from './cell-result.ts';
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const SYMBOL: Record<CellStatus, string> = { passed: '✓', failed: '✗', flaky: '!', skipped: '–' };
 
-/** One provider's last run, as the matrix reporter keeps it (reports/matrix/by-provider/<provider>.json). */
+/** One provider's last run of one plugin, config and scope, as the matrix reporter keeps it (reports/matrix/by-provider/). */
 export interface ProviderRun {
   info: RunInfo;
   results: CellResult[];
@@ -61,7 +61,7 @@ export function renderComparePage(runs: ProviderRun[]): string {
     (id) => `<tr class="${differ.has(id) ? 'differs' : 'same'}"><th scope="row">${esc(id)}</th>${byRun.map((m) => cellHtml(m.get(id))).join('')}</tr>`,
   );
   const head = runs
-    .map((r) => `<th scope="col">${esc(r.info.provider)}<small>${esc(r.info.plugin)} · ${esc(r.info.startedAt)} · ${(r.info.durationMs / 1000).toFixed(1)} s</small></th>`)
+    .map((r) => `<th scope="col">${esc(r.info.provider)}<small>${esc([r.info.plugin, r.info.config, r.info.scope].filter(Boolean).join(' · '))}</small><small>${esc(r.info.startedAt)} · ${(r.info.durationMs / 1000).toFixed(1)} s</small></th>`)
     .join('');
   const verdict = cmp.differences.length === 0
     ? `<span class="banner same">same</span> all ${cmp.ids.length} cells have the same outcome on ${esc(new Intl.ListFormat('en', { type: 'conjunction' }).format(cmp.providers))}`
