@@ -4,7 +4,7 @@
  * forwarding off, no echo host name, an echo server on one node only). Each test compares
  * every node's snapshot before `up` with the one after `down` (or after a refused `up`).
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { QemuProvider, type QemuDetails } from '../providers/qemu/provider.ts';
 import { freePort } from '../providers/qemu/vm.ts';
 import { changesPath, readRecord, writeRecord } from '../providers/ssh/node-changes.ts';
 import { thisController } from '../providers/controller.ts';
-import { localRecordPath } from '../providers/ssh/provider.ts';
+import { localRecordPath, type SshDetails } from '../providers/ssh/provider.ts';
 import { failedIds, runE2e } from './e2e-run.ts';
 
 const VMS = 'sshvms';
@@ -30,7 +30,7 @@ let inventoryFile: string;
 /** The inventory as YAML data, for tests that break one field of it. */
 interface InventoryDoc {
   podNetwork: string;
-  nodes: { name: string; port: number; key: string; hostKey: string; nodeIp?: string }[];
+  nodes: { name: string; port: number; key: string; hostKey?: string; nodeIp?: string }[];
   [field: string]: unknown;
 }
 let inventory: InventoryDoc;
@@ -134,7 +134,8 @@ beforeAll(async () => {
       port: d.vms[n.name]!.sshPort,
       user: 'root',
       key: relative(dir, d.privateKey),
-      hostKey: d.vms[n.name]!.hostKey,
+      // worker-2 unpinned: up pins what it offers.
+      ...(n === w2 ? {} : { hostKey: d.vms[n.name]!.hostKey }),
       nodeIp: n.ip,
       podCidr: n.podCidr,
     })),
@@ -195,6 +196,11 @@ describe('ssh provider on the qemu VMs', () => {
     ]));
     expect(changed.filter((l) => l.startsWith(`${master!.name}: routes - `))).toEqual([]);
     expect(changed.filter((l) => l.startsWith(`${w2!.name}: nping`))).toEqual([]);
+    // worker-2 has no hostKey in the inventory: the key it offered at up is pinned in the state and the local record.
+    const d = vms.providerDetails as unknown as QemuDetails;
+    const sshState = (await readState(defaultStatePath(name)))!.providerDetails as unknown as SshDetails;
+    expect(sshState.machines[w2!.name]!.hostKey).toBe(d.vms[w2!.name]!.hostKey);
+    expect(JSON.parse(readFileSync(localRecordPath(name), 'utf8')).inventory.nodes[2].hostKey).toBe(d.vms[w2!.name]!.hostKey);
     const record = await on(master!).exec(['cat', changesPath(name)]);
     expect(JSON.parse(record.stdout)).toMatchObject({ cluster: name, statePath: defaultStatePath(name), owner: thisController() });
     // A second up reports the cluster; status reaches every node.

@@ -112,6 +112,12 @@ describe('the SSH node transport', () => {
     const ok = new LazySshTransport('vm-1', { ...target, hostKey: right });
     expect((await ok.exec(['echo', 'pinned'])).stdout).toBe('pinned\n');
     await ok.close();
+    // Unpinned: the key the server offered is handed back, for the ssh provider to pin from then on.
+    const offered: string[] = [];
+    const tofu = new LazySshTransport('vm-1', { ...target, onHostKey: (k) => offered.push(k) });
+    expect((await tofu.exec(['true'])).exitCode).toBe(0);
+    expect(offered).toEqual([right]);
+    await tofu.close();
   });
 
   it('opens a lazy connection on first use, and again after it dropped', async () => {

@@ -10,6 +10,8 @@ export interface SshTarget {
   readyTimeoutMs?: number;
   /** The server's public key (the base64 blob of an OpenSSH public key line): any other is refused. */
   hostKey?: string;
+  /** Without hostKey: told the key the server offered, which is accepted (to be pinned for later connections). */
+  onHostKey?: (key: string) => void;
 }
 
 /** The connection could not be opened; the message names the machine and why. */
@@ -39,7 +41,11 @@ export function openSsh(node: string, t: SshTarget): Promise<Client> {
     // No keepalive: its timer would keep every process that used a node alive. The transport
     // un-references the socket while no command runs instead (transport.ts).
     keepaliveInterval: 0,
-    ...(t.hostKey ? { hostVerifier: (key: Buffer) => key.equals(Buffer.from(t.hostKey!, 'base64')) } : {}),
+    hostVerifier: (key: Buffer) => {
+      if (t.hostKey) return key.equals(Buffer.from(t.hostKey, 'base64'));
+      t.onHostKey?.(key.toString('base64'));
+      return true;
+    },
   };
   return new Promise((resolve, reject) => {
     client.once('ready', () => resolve(client));

@@ -73,12 +73,16 @@ export class SshProvider implements Provider {
     return file ? loadInventory(file) : undefined;
   }
 
+  /** Host keys that unpinned machines offered on this run's first connection (node name -> key). */
+  private readonly offeredKeys = new Map<string, string>();
+
   private connect(cluster: string, n: InventoryNode): LazySshTransport {
     const key = `${cluster}/${n.name}`;
     let t = this.transports.get(key);
     if (!t) {
       t = new LazySshTransport(n.name, {
-        host: n.host, port: n.port, user: n.user, privateKey: readFileSync(n.key), readyTimeoutMs: 15_000, ...(n.hostKey ? { hostKey: n.hostKey } : {}),
+        host: n.host, port: n.port, user: n.user, privateKey: readFileSync(n.key), readyTimeoutMs: 15_000,
+        ...(n.hostKey ? { hostKey: n.hostKey } : { onHostKey: (k: string) => this.offeredKeys.set(n.name, k) }),
       });
       this.transports.set(key, t);
     }
@@ -97,7 +101,9 @@ export class SshProvider implements Provider {
       return i;
     }, (i) => `${i.file}: ${i.nodes.length} nodes`);
     const unpinned = inv.nodes.filter((n) => !n.hostKey).map((n) => n.name);
-    if (unpinned.length > 0) progress.info(`no hostKey for ${unpinned.join(', ')}: any host key is accepted (pin one with hostKey)`);
+    if (unpinned.length > 0) {
+      progress.info(`no hostKey for ${unpinned.join(', ')}: the host key each offers now is pinned for every later command (give hostKey to check the first connection too)`);
+    }
 
     await step(`connect to ${inv.nodes.length} machines`, () => this.checkAll(c, inv, async (n, t) => {
       try {
@@ -117,6 +123,8 @@ export class SshProvider implements Provider {
       return all;
     });
 
+    // Trust on first use: every later connection (install, pods, down, from the state or the local record) pins the key seen now.
+    for (const n of inv.nodes) if (!n.hostKey && this.offeredKeys.has(n.name)) n.hostKey = this.offeredKeys.get(n.name)!;
     await mkdir(dirname(localRecordPath(c)), { recursive: true });
     const record: LocalRecord = { cluster: c, statePath, inventory: inv };
     await writeFile(localRecordPath(c), `${JSON.stringify(record, null, 2)}\n`);
