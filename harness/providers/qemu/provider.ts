@@ -209,11 +209,19 @@ function checkMgmtRange(plan: ClusterPlan): void {
 
 async function bootAll(specs: VmSpec[], privateKey: Buffer, signal?: AbortSignal): Promise<{ pid: number; hostKey: string }[]> {
   const timeout = bootTimeoutMs(specs[0]!.accel, specs.length);
+  // The first VM that fails ends the others' waits: up fails at once, not after the whole boot timeout.
+  const failed = new AbortController();
+  const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
   return settleAll(
     specs.map(async (s) => {
-      const pid = await startVm(s);
-      const hostKey = await waitForSsh(s, pid, privateKey, timeout, signal);
-      return { pid, hostKey };
+      try {
+        const pid = await startVm(s);
+        const hostKey = await waitForSsh(s, pid, privateKey, timeout, stop);
+        return { pid, hostKey };
+      } catch (e) {
+        failed.abort(e);
+        throw e;
+      }
     }),
   );
 }
