@@ -266,8 +266,11 @@ export class SshProvider implements Provider {
         }, (done) => done),
       ),
     );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [`${describeNode(m.inv.nodes[i]!)}: ${(r.reason as Error).message}`] : []));
+    if (failed.length > 0) {
+      // The local record stays, so the next down finds the failed machines again (the reverted ones say so).
+      throw new Error(`down of cluster ${cluster} failed on ${failed.length} of ${m.inv.nodes.length} machines (run it again once they are reachable):\n  ${failed.join('\n  ')}`);
+    }
     for (const t of this.transports.values()) await t.close();
     this.transports.clear();
     await rm(localRecordPath(cluster), { force: true });
