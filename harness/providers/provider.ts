@@ -46,6 +46,8 @@ export type MachineState = 'running' | 'stopped' | 'missing';
 export interface MachineHealth {
   name: string;
   state: MachineState;
+  /** Not the lab's machine (an ssh inventory's router and echo host): a second `up` does not recreate the cluster for it, which could not bring it back. */
+  external?: boolean;
 }
 
 /** Makes machines and the network between them, kind-style: one folder per provider. */

@@ -65,7 +65,11 @@ function planOf(cluster: string, values: OptionValues): ClusterPlan {
 async function reportIfUp(target: ClusterTarget, plan: ClusterPlan, values: OptionValues, progress: Progress): Promise<boolean> {
   if (!target.state) return false;
   const health = await target.provider.health(target.state);
-  const down = health.filter((h) => h.state !== 'running');
+  const down = health.filter((h) => h.state !== 'running' && !h.external);
+  const unreached = health.filter((h) => h.state !== 'running' && h.external);
+  if (unreached.length > 0) {
+    progress.info(`${unreached.map((h) => h.name).join(' and ')} did not answer (not the lab's machines: recreating the cluster would not bring them back)`);
+  }
   if (down.length === 0) {
     const diffs = planDifferences(target.state, plan, (option) => values[option] !== undefined);
     if (diffs.length > 0) {

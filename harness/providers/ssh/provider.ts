@@ -221,7 +221,7 @@ export class SshProvider implements Provider {
         .catch(() => undefined)
       : undefined;
     const outside = probe && /^CAPT /m.test(probe.stdout) ? 'running' : 'missing';
-    return [...nodes, { name: 'router', state: outside }, { name: 'echo', state: outside }];
+    return [...nodes, { name: 'router', state: outside, external: true }, { name: 'echo', state: outside, external: true }];
   }
 
   async leftovers(cluster: string): Promise<string[]> {
