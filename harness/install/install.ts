@@ -51,7 +51,7 @@ export interface NodePlan {
  * network beside the first would leave the first one's files behind, unowned) and no file of
  * its own where install would write.
  */
-export async function planInstall(state: ClusterState, nodeName: string, node: NodeTransport, o: InstallOptions): Promise<NodePlan> {
+export async function planInstall(state: ClusterState, nodeName: string, node: NodeTransport, o: InstallOptions, localSum: string): Promise<NodePlan> {
   const n = state.nodes.find((x) => x.name === nodeName)!;
   const list = await renderConfList(o.template, { podSubnet: n.podCidr, podNetwork: state.podNetwork, hostNetwork: state.hostNetwork });
   const type = checkPluginMatches(o.plugin, list, o.template);
@@ -65,9 +65,8 @@ export async function planInstall(state: ClusterState, nodeName: string, node: N
     installedAt: new Date().toISOString(),
   };
   const confText = confListText(list);
-  const [present, localSum, remoteSum, remoteConf] = await Promise.all([
+  const [present, remoteSum, remoteConf] = await Promise.all([
     readManifest(node),
-    sha256(o.plugin),
     node.exec(['sha256sum', manifest.binary], { allowFailure: true }).then((r) => (r.exitCode === 0 ? r.stdout.split(' ')[0] : undefined)),
     readNodeFile(node, manifest.confList),
   ]);
@@ -116,7 +115,8 @@ export async function installOnNode(plan: NodePlan, o: InstallOptions): Promise<
   return { manifest, copied, ms: performance.now() - t0 };
 }
 
-async function sha256(file: string): Promise<string> {
+/** The plugin's sha256, read once per install (95 MB) and compared with each node's copy by planInstall. */
+export async function fileSha256(file: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(file)) h.update(chunk as Buffer);
   return h.digest('hex');

@@ -12,9 +12,11 @@ const dir = mkdtempSync(join(tmpdir(), 'cni-lab-reporter-'));
 const page = join(dir, 'index.html');
 const compare = join(dir, 'compare.html');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+/** The environment a run's reporter reads. */
+const RUN_ENV = ['LAB_PROVIDER', 'CNI_PLUGIN', 'CNI_CONFIG', 'SCENARIO', 'LAB_WORKERS'];
 const saved = { ...process.env };
 afterEach(() => {
-  for (const k of ['LAB_PROVIDER', 'CNI_PLUGIN', 'CNI_CONFIG', 'SCENARIO', 'LAB_WORKERS']) {
+  for (const k of RUN_ENV) {
     if (saved[k] === undefined) delete process.env[k];
     else process.env[k] = saved[k];
   }
@@ -24,7 +26,7 @@ const cells = [cellFor({}), cellFor({ id: 'pod-to-outside/pod-1->echo/icmp' })];
 
 /** One Playwright run through the reporter, each cell passing, with the run's environment. */
 function run(env: Record<string, string>, status: FullResult['status'] = 'passed', only = cells.length): void {
-  for (const k of ['LAB_PROVIDER', 'CNI_PLUGIN', 'CNI_CONFIG', 'SCENARIO', 'LAB_WORKERS']) delete process.env[k];
+  for (const k of RUN_ENV) delete process.env[k];
   Object.assign(process.env, env);
   const r = new MatrixReporter({ outputFile: page });
   for (const cell of cells.slice(0, only)) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { StateError } from '../../errors.ts';
-import { checkInstallOptions, DEFAULT_PLUGIN, DEFAULT_TEMPLATE, installOnNode, planInstall } from '../../install/install.ts';
+import { checkInstallOptions, DEFAULT_PLUGIN, DEFAULT_TEMPLATE, fileSha256, installOnNode, planInstall } from '../../install/install.ts';
 import { Progress } from '../../progress.ts';
 import { settleAll } from '../../providers/docker/actions/settle-all.ts';
 import { stringOption } from '../args.ts';
@@ -20,9 +20,10 @@ export const pluginInstall: Command = {
     await checkInstallOptions(options);
     const { state, statePath, cluster, provider } = await clusterTarget(values);
     if (!state) throw new StateError(statePath, `does not exist: cluster ${cluster} is not up (./cluster.sh up)`);
-    const plans = await progress.step('render the config for every node', () =>
-      settleAll(state.nodes.map((n) => planInstall(state, n.name, provider.transport(state, n), options))),
-    );
+    const plans = await progress.step('render the config for every node', async () => {
+      const localSum = await fileSha256(options.plugin);
+      return settleAll(state.nodes.map((n) => planInstall(state, n.name, provider.transport(state, n), options, localSum)));
+    });
     await settleAll(
       plans.map((plan) =>
         progress.step(

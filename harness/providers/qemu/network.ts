@@ -3,6 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import type { ClusterPlan } from '../../cluster/topology.ts';
 import { parseCidr } from '../../cluster/cidr.ts';
 import { hostExec } from '../../host-exec.ts';
+import { failureCollector } from '../docker/actions/settle-all.ts';
 import { splitRule } from '../docker/host-firewall.ts';
 import { bridgeName, forwardRuleComment, isClusterLinkName, linkAlias, netnsName, routerLinkName, tapName } from './names.ts';
 
@@ -128,8 +129,7 @@ export async function netnsPids(ns: string): Promise<number[]> {
 /** Removes the namespaces (after their processes), the links and the FORWARD rule; safe to repeat. */
 export async function removeNetwork(cluster: string): Promise<void> {
   // Each part even when one before it failed; the failures together at the end.
-  const failed: string[] = [];
-  const attempt = (p: Promise<unknown>) => p.catch((e: unknown) => { failed.push((e as Error).message); });
+  const { failed, attempt } = failureCollector();
   for (const ns of await clusterNetns(cluster)) {
     for (const pid of await netnsPids(ns)) {
       try {

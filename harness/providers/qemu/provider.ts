@@ -8,7 +8,7 @@ import type { ClusterPlan } from '../../cluster/topology.ts';
 import { UsageError } from '../../errors.ts';
 import { hostExec } from '../../host-exec.ts';
 import type { Progress } from '../../progress.ts';
-import { settleAll } from '../docker/actions/settle-all.ts';
+import { failureCollector, settleAll } from '../docker/actions/settle-all.ts';
 import { echoHostCommands, nodeCommands, routerCommands } from '../docker/machine-config.ts';
 import { ECHO_HOST_NAME } from '../docker/names.ts';
 import type { CreateOptions, MachineHealth, NodeTransport, Provider } from '../provider.ts';
@@ -169,8 +169,7 @@ export class QemuProvider implements Provider {
     this.transports.clear();
     // Every step runs even when one before it failed: a stuck VM must not keep the bridge, the
     // host rule and the overlays; what failed is reported together at the end.
-    const failed: string[] = [];
-    const attempt = (p: Promise<unknown>) => p.catch((e: unknown) => { failed.push((e as Error).message); });
+    const { failed, attempt } = failureCollector();
     await attempt(progress.step('stop VMs', () => stopVms(cluster), (n) => `${n} qemu processes`));
     await attempt(progress.step('remove the network', () => removeNetwork(cluster)));
     await attempt(progress.step('remove overlays and keys', () => rm(runDir(cluster), { recursive: true, force: true }), () => runDir(cluster)));
